@@ -62,6 +62,7 @@ class Settings:
         llm_timeout: seconds per model request (``SHENBAO_LLM_TIMEOUT``).
         llm_retries: retries per model request (``SHENBAO_LLM_RETRIES``).
         log_questions: whether question text may appear in logs (``SHENBAO_LOG_QUESTIONS``).
+        embed_cache: the embedding cache file (``SHENBAO_EMBED_CACHE``), shareable between data dirs.
     """
 
     data_dir: Path
@@ -75,6 +76,12 @@ class Settings:
     llm_timeout: float = 30.0
     llm_retries: int = 1
     log_questions: bool = False
+    embed_cache: Path | None = None
+
+    @property
+    def embed_cache_path(self) -> Path:
+        """The embedding cache file (``SHENBAO_EMBED_CACHE``; default inside the data dir)."""
+        return self.embed_cache or self.data_dir / "embeddings.sqlite"
 
     @property
     def llm_enabled(self) -> bool:
@@ -98,6 +105,7 @@ class Settings:
             llm_timeout=_float_env("SHENBAO_LLM_TIMEOUT", 30.0, e),
             llm_retries=_int_env("SHENBAO_LLM_RETRIES", 1, e),
             log_questions=(e.get("SHENBAO_LOG_QUESTIONS", "").lower() in {"1", "true", "yes"}),
+            embed_cache=Path(e["SHENBAO_EMBED_CACHE"]).expanduser() if e.get("SHENBAO_EMBED_CACHE") else None,
         )
 
 

@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+export RAGAS_DO_NOT_TRACK := true
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run test install index browser lint typecheck eval bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Build the clause index of the bundled corpus when there is none yet.
+index: install
+	@$(PY) -c "from assistant.config import get_settings; from assistant.index.store import IndexSnapshot; import sys; sys.exit(0 if IndexSnapshot.path_in(get_settings().data_dir).exists() else 1)" \
+		|| $(VENV)/bin/shenbao ingest
+
+# Debian's Chromium for the end-to-end browser test (never a browser download by a test tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+		( (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null ) || \
+		echo "chromium not installed: browser tests will be skipped"
+
+run: index
+	@if [ -f ui/app.py ]; then \
+		$(VENV)/bin/streamlit run ui/app.py --server.headless true --browser.gatherUsageStats false; \
+	else \
+		$(VENV)/bin/shenbao search; \
+	fi
+
+test: install browser
+	$(VENV)/bin/pytest -q
+
+lint:
+	$(VENV)/bin/ruff check assistant ui tests benchmarks evals
+	$(VENV)/bin/mypy
+
+eval: index
+	$(VENV)/bin/shenbao eval --dataset evals/datasets/dev.jsonl --out out/eval
+
+bench: index
+	$(PY) benchmarks/retrieval_compare.py
+
+clean:
+	rm -rf $(VENV) out

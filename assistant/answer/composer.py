@@ -1,0 +1,141 @@
+"""The offline answer: deterministic, grounded, cited. Useful on its own, and the LLM path's fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types
+from assistant.models import AnswerRecord, Citation, RetrievedClause
+
+VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
+STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
+REFUSAL = "现有公告中未找到与该问题相关的内容。"
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Text with runs of whitespace folded (for display; quotes stay verbatim but for spacing)."""
+    return _WS.sub(" ", text).strip()
+
+
+class CitedAnswerComposer:
+    """Builds the answer record from retrieved clauses and, for eligibility, the checker's result.
+
+    Args:
+        quote_full_below: clauses up to this many characters are quoted whole, longer ones by their best
+            sentences.
+        max_citations: at most this many quoted clauses in a fact answer.
+    """
+
+    def __init__(self, quote_full_below: int = 180, max_citations: int = 3) -> None:
+        if quote_full_below < 20:
+            raise ValueError(f"quote_full_below must be ≥ 20, got {quote_full_below!r}")
+        if max_citations < 1:
+            raise ValueError(f"max_citations must be ≥ 1, got {max_citations!r}")
+        self.quote_full_below = quote_full_below
+        self.max_citations = max_citations
+
+    # -- facts -----------------------------------------------------------------------------------
+    def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str]) -> AnswerRecord:
+        """A fact answer: the span that answers first, then the clauses it rests on, quoted."""
+        contexts = [r.chunk.text for r in retrieved]
+        if not retrieved:
+            return AnswerRecord(answer=REFUSAL, refused=True, contexts=contexts)
+        ranked = self._rank_for_answer(question, retrieved)
+        citations: list[Citation] = []
+        blocks: list[str] = []
+        for r in ranked[: self.max_citations]:
+            quotes = self._quotes(question, r, terms)
+            for q in quotes:
+                citations.append(Citation(notice=r.chunk.title, section=r.chunk.section, quote=q))
+            blocks.append(f"《{r.chunk.title}》{r.chunk.section}：" + "……".join(f"“{squash(q)}”" for q in quotes))
+        lead_clause = ranked[0]
+        lead = best_spans(question, lead_clause.chunk.text, terms, limit=1)[0].text
+        answer = (f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}\n\n依据条款：\n"
+                  + "\n".join(f"{i}. {b}" for i, b in enumerate(blocks, 1)))
+        return AnswerRecord(answer=answer, citations=citations, contexts=contexts)
+
+    def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause]) -> list[RetrievedClause]:
+        """Retrieval order, but a clause holding the asked-for kind of span (amount, date …) comes first."""
+        types = question_types(question)
+        if not types:
+            return list(retrieved)
+
+        def typed(r: RetrievedClause) -> int:
+            return sum(1 for t in types if ANSWER_TYPES[t][1].search(r.chunk.text))
+
+        head = list(retrieved[:3])
+        head.sort(key=lambda r: -typed(r))  # stable: ties keep retrieval order
+        return head + list(retrieved[3:])
+
+    def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:
+        text = r.chunk.text.strip()
+        if len(text) <= self.quote_full_below:
+            return [text]
+        return [s.text for s in best_spans(question, text, terms, limit=2)]
+
+    # -- eligibility -----------------------------------------------------------------------------
+    def eligibility(self, question: str, results: Sequence[Any], retrieved: Sequence[RetrievedClause],
+                    extra_questions: Sequence[str] = ()) -> AnswerRecord:
+        """An eligibility answer from checker results (one per candidate programme).
+
+        The verdict is the checker's: ineligible only when every candidate programme rules so.
+        """
+        verdicts = {r.verdict for r in results}
+        if verdicts == {"ineligible"}:
+            verdict = "ineligible"
+        elif verdicts == {"eligible"}:
+            verdict = "eligible"
+        else:
+            verdict = "needs_info"
+        lines: list[str] = []
+        citations: list[Citation] = []
+        head = {"eligible": "符合申报条件。", "ineligible": "不符合申报条件。", "needs_info": "需补充信息，暂不能判定。"}
+        lines.append(f"{VERDICT_LABELS[verdict]}：{head[verdict]}（由规则校验得出，逐条对应公告原文）")
+        asks: list[str] = list(extra_questions)
+        for res in results:
+            lines.append(f"\n【{res.programme_title}】{VERDICT_LABELS[res.verdict]}")
+            for c in res.criteria:
+                if c.kind == "reminder":
+                    continue
+                ref = c.reference
+                mark = STATUS_MARKS.get(c.status, "？")
+                tag = "（一般要求，非硬性条件）" if c.kind == "advisory" else ""
+                lines.append(f"{mark} {c.description}{tag}：依据《{ref.notice}》{ref.section}：“{squash(ref.quote)}”")
+                if c.status in ("not_met", "met") or c.kind != "reminder":
+                    citations.append(Citation(notice=ref.notice, section=ref.section, quote=ref.quote))
+            for q in res.questions:
+                if q not in asks:
+                    asks.append(q)
+            reminders = [c for c in res.criteria if c.kind == "reminder"]
+            if reminders:
+                lines.append("材料与承诺提醒：")
+                for c in reminders:
+                    lines.append(f"· {c.description}：《{c.reference.notice}》{c.reference.section}")
+        if verdict == "needs_info" and asks:
+            lines.append("\n请补充以下信息：")
+            lines.extend(f"{i}. {q}" for i, q in enumerate(asks, 1))
+        # unique citations, in order
+        seen: set[tuple[str, str]] = set()
+        uniq = []
+        for c in citations:
+            key = (c.notice, c.quote)
+            if key not in seen:
+                seen.add(key)
+                uniq.append(c)
+        return AnswerRecord(
+            answer="\n".join(lines),
+            citations=uniq,
+            contexts=[r.chunk.text for r in retrieved],
+            verdict=verdict,  # type: ignore[arg-type]
+            eligibility={"verdict": verdict, "results": [r.to_json() for r in results], "questions": asks},
+        )
+
+    def refusal(self, retrieved: Sequence[RetrievedClause], hotline: str | None = None) -> AnswerRecord:
+        """The "not in the notices" answer, naming the closest programme's hotline when known."""
+        text = REFUSAL + "本助手只依据已收录的公告作答，不作推测。"
+        if hotline:
+            text += f"\n如需咨询，可联系：{hotline}"
+        return AnswerRecord(answer=text, refused=True, contexts=[r.chunk.text for r in retrieved])

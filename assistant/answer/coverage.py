@@ -1,0 +1,95 @@
+"""Deciding that the notices do not answer a question ("现有公告中未找到"), instead of inventing.
+
+Three signals, any one of which refuses:
+1. retrieval found nothing above its relevance floor;
+2. the question asks about a programme of a place (or a year) that no indexed notice covers;
+3. the question's key terms are absent from the best clauses and from the whole corpus vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.index.bm25 import BM25Index
+from assistant.models import Chunk, RetrievedClause
+
+PLACES_FILE = Path(__file__).resolve().parent.parent / "resources" / "places.yaml"
+_PROGRAMME_WORDS = r"(科技|计划|项目|专项|通知|指南|政策|规划|基金|奖励|补贴|资助|人才)"
+_YEAR_OF_PROGRAMME = re.compile(r"(20\d{2})\s*年度")
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, list[str]]:
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+    return {k: list(v) for k, v in data.items()}
+
+
+@dataclass(frozen=True)
+class CoverageDecision:
+    """Whether to refuse, and why (for logs and the report)."""
+
+    refuse: bool
+    reason: str = ""
+
+
+class CoverageGate:
+    """Refuses questions the indexed notices do not answer.
+
+    Args:
+        min_term_share: the share of the question's key terms (IDF-weighted) that must appear in the best
+            clauses (with their titles); below it, and with some key term unknown to the corpus, refuse.
+    """
+
+    def __init__(self, min_term_share: float = 0.35) -> None:
+        if not 0 <= min_term_share <= 1:
+            raise ValueError(f"min_term_share must be in [0, 1], got {min_term_share!r}")
+        self.min_term_share = min_term_share
+
+    def run(self, question: str, retrieved: Sequence[RetrievedClause], corpus_chunks: Sequence[Chunk],
+            bm25: BM25Index) -> CoverageDecision:
+        """Decide on one question given what retrieval returned."""
+        if not retrieved:
+            return CoverageDecision(True, "no clause above the relevance floor")
+        place = self._foreign_issuer(question, corpus_chunks)
+        if place:
+            return CoverageDecision(True, f"programme of {place}, which no indexed notice covers")
+        years = {str(c.metadata.get("year", "")) for c in corpus_chunks}
+        for y in _YEAR_OF_PROGRAMME.findall(question):
+            if y not in years:
+                return CoverageDecision(True, f"year {y} not covered")
+        terms = [t for t in bm25.tokenizer.tokens(question) if len(t) >= 2]
+        if not terms:
+            return CoverageDecision(False)
+        unseen = [t for t in terms if bm25.idf(t) == 0.0]
+        context = "".join(f"{r.chunk.title}{r.chunk.section}{r.chunk.text}" for r in retrieved[:5])
+        weights = {t: (bm25.idf(t) or 3.0) for t in set(terms)}
+        covered = sum(w for t, w in weights.items() if t in context)
+        share = covered / sum(weights.values())
+        if unseen and share < self.min_term_share:
+            return CoverageDecision(True, f"key terms {unseen} not in the notices (share {share:.2f})")
+        return CoverageDecision(False)
+
+    @staticmethod
+    def _foreign_issuer(question: str, chunks: Sequence[Chunk]) -> str | None:
+        """A place named as issuer of the asked programme that no indexed notice comes from."""
+        regions = " ".join(sorted({str(c.metadata.get("region", "")) for c in chunks}))
+        titles = " ".join(sorted({c.title for c in chunks}))
+        places = _places()
+        for group in ("provinces", "jiangsu_cities", "other_cities", "national"):
+            for p in places[group]:
+                m = re.search(re.escape(p) + r"(省|市|自治区)?(\d{4}年度?)?[^，。？?的]{0,12}" + _PROGRAMME_WORDS,
+                              question)
+                if not m:
+                    continue
+                if p in regions or p in titles:
+                    continue
+                if group == "national" and p == "国家" and re.search(r"国家(高新|重点|级|部委|或省)", question):
+                    continue  # "国家高新技术企业" is a term, not an issuer
+                return p
+        return None

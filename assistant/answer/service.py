@@ -1,0 +1,229 @@
+"""The answering pipeline used by the CLI, the chat page and the evaluation: one path for all three."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.answer.composer import CitedAnswerComposer
+from assistant.answer.coverage import CoverageGate
+from assistant.answer.session import FollowUpResolver, Session
+from assistant.config import Settings, get_settings
+from assistant.errors import InputError, LLMError
+from assistant.index import HybridRetriever, cached_index
+from assistant.models import AnswerRecord, RetrievedClause
+
+log = logging.getLogger("shenbao.answer")
+
+MAX_QUESTION_CHARS = 2000
+CONTEXT_K = 8
+
+# "能否申报 / 可以申报吗 / 符合条件吗 / 有资格吗": the question asks for a ruling on an applicant.
+_ASKS_RULING = re.compile(
+    r"(能否|能不能|可不可以|可否|是否(可以|能)|能|可以|还能|有资格|够格|允许|符合).{0,40}(申报|申请|牵头|参与|报名)"
+    r"|(申报|申请|牵头).{0,30}(吗|么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|么)|可以吗|行吗"
+)
+_FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_question(question: Any) -> str:
+    """Validated question text: control characters removed, NFKC-normalised spacing, length checked.
+
+    Raises:
+        InputError: empty, not text, or longer than 2,000 characters.
+    """
+    if not isinstance(question, str):
+        raise InputError("问题必须是文字。")
+    q = _CONTROL.sub("", question).replace("\u3000", " ").strip()
+    if not q:
+        raise InputError("问题为空，请输入您想咨询的内容，例如“赣榆区的企业能申报吗？”。")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise InputError(f"问题过长（{len(q)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内后再问。")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in q):
+        raise InputError("问题中没有可识别的文字，请用中文描述您的问题。")
+    return q
+
+
+class AnswerService:
+    """Routes a question (eligibility → extractor + checker; fact → retrieval + composer; nothing → refusal)
+    and, when a model is configured, lets the agent phrase the answer, falling back to the offline one.
+
+    Args:
+        settings: read from the environment at first use when omitted.
+        retriever: swappable; default the hybrid retriever over the live index.
+        composer, gate, extractor, checker, llm: swappable steps.
+        use_llm: None = use the model when one is configured.
+    """
+
+    def __init__(self, settings: Settings | None = None, retriever: HybridRetriever | None = None,
+                 composer: CitedAnswerComposer | None = None, gate: CoverageGate | None = None,
+                 extractor: Any = None, checker: Any = None, llm: Any = None,
+                 use_llm: bool | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._retriever = retriever
+        self.composer = composer or CitedAnswerComposer()
+        self.gate = gate or CoverageGate()
+        self.resolver = FollowUpResolver()
+        self._extractor = extractor
+        self._checker = checker
+        self._llm = llm
+        self.use_llm = self.settings.llm_enabled if use_llm is None else use_llm
+
+    # lazily built steps (heavy imports and the index load happen at first use)
+    @property
+    def retriever(self) -> HybridRetriever:
+        """The retriever over the live index (reloaded when a re-ingest replaced it)."""
+        index = cached_index(self.settings)
+        if self._retriever is None or self._retriever.index is not index:
+            if self._retriever is not None and self._retriever.index.settings != self.settings:
+                return self._retriever  # an injected retriever over another index
+            self._retriever = HybridRetriever(index)
+        return self._retriever
+
+    @property
+    def extractor(self) -> Any:
+        """The deterministic fact extractor."""
+        if self._extractor is None:
+            from assistant.eligibility import FactExtractor
+
+            self._extractor = FactExtractor()
+        return self._extractor
+
+    @property
+    def checker(self) -> Any:
+        """The rules-as-code eligibility checker."""
+        if self._checker is None:
+            from assistant.eligibility import EligibilityChecker
+
+            self._checker = EligibilityChecker()
+        return self._checker
+
+    @property
+    def llm(self) -> Any:
+        """The tool-calling agent over the configured model."""
+        if self._llm is None:
+            from assistant.llm import AgentAnswerer
+
+            self._llm = AgentAnswerer(self.settings, service=self)
+        return self._llm
+
+    # -- the pipeline ----------------------------------------------------------------------------
+    def ask(self, question: str, session: Session | None = None, use_llm: bool | None = None) -> AnswerRecord:
+        """Answer one question (in a session for follow-ups), never raising for model failures."""
+        t0 = time.perf_counter()
+        q = clean_question(question)
+        session = session if session is not None else Session()
+        with session.lock:
+            record = self._ask(q, session, self.use_llm if use_llm is None else use_llm)
+            record.latency_ms = (time.perf_counter() - t0) * 1000
+            session.history.append((q, record))
+        return record
+
+    def _ask(self, q: str, session: Session, use_llm: bool) -> AnswerRecord:
+        extracted = self.extractor.run(q)
+        resolved = self.resolver.run(q, session.last_question, names_programme=bool(extracted.programme_id))
+        if resolved != q:
+            log.debug("follow-up resolved")
+            extracted = self.extractor.run(resolved)
+        offline = self.offline(resolved, session, extracted)
+        if not use_llm or offline.refused and not offline.contexts:
+            return offline
+        try:
+            return self.llm.run(resolved, session, offline)
+        except LLMError as exc:
+            offline.notices.append(f"模型服务不可用，已改用离线答案（{exc}）。")
+            return offline
+        except Exception as exc:  # any failure of the model path falls back, never crashes
+            log.warning("LLM path failed: %s", type(exc).__name__)
+            offline.notices.append(f"模型回答出错，已改用离线答案（{type(exc).__name__}）。")
+            return offline
+
+    def retrieve(self, question: str, k: int = CONTEXT_K) -> list[RetrievedClause]:
+        """Clause search (also the agent's tool)."""
+        return self.retriever.run(question, k=k)
+
+    def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
+        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
+        retriever = self.retriever
+        retrieved = retriever.run(q, k=CONTEXT_K)
+        facts = {**session.facts, **extracted.facts}
+        if self._is_eligibility(q, extracted, session):
+            candidates = self._candidates(extracted, session)
+            if candidates:
+                session.facts = facts
+                session.programme_id = candidates[0] if len(candidates) == 1 else session.programme_id
+                session.pending_eligibility = True
+                return self._eligibility(q, facts, candidates, retrieved)
+        session.pending_eligibility = False
+        decision = self.gate.run(q, retrieved, retriever.index.chunks, retriever.index.bm25)
+        if decision.refuse:
+            log.debug("refused: %s", decision.reason)
+            return self.composer.refusal(retrieved, hotline=self._hotline(retrieved))
+        if extracted.programme_id:
+            session.programme_id = extracted.programme_id
+        terms = retriever.index.bm25.tokenizer.tokens(q)
+        return self.composer.run(q, retrieved, terms)
+
+    def _is_eligibility(self, q: str, extracted: Any, session: Session) -> bool:
+        if session.pending_eligibility and extracted.facts and not _ASKS_RULING.search(q) and len(q) < 60:
+            return True  # "我们是2021年注册的" answers the checker's question
+        if not _ASKS_RULING.search(q):
+            return False
+        about_applicant = bool(_FIRST_PERSON.search(q)) or bool(set(extracted.facts) - {"entity_type"})
+        return about_applicant
+
+    def _candidates(self, extracted: Any, session: Session) -> list[str]:
+        if extracted.programme_id:
+            return [extracted.programme_id]
+        cands = list(getattr(extracted, "programme_candidates", []) or [])
+        if cands:
+            return cands[:6]
+        return [session.programme_id] if session.programme_id else []
+
+    def _eligibility(self, q: str, facts: dict[str, Any], candidates: Sequence[str],
+                     retrieved: list[RetrievedClause]) -> AnswerRecord:
+        from assistant.eligibility import ApplicantProfile
+
+        profile = ApplicantProfile.from_facts(facts)
+        results = [self.checker.run(pid, profile) for pid in candidates]
+        extra = []
+        if len(candidates) > 1 and {r.verdict for r in results} != {"ineligible"}:
+            titles = "、".join(r.programme_title for r in results)
+            extra.append(f"您要申报的是哪一类项目？（{titles}）")
+        # the clauses the ruling rests on lead the contexts
+        quotes = [c.reference.quote for r in results for c in r.criteria
+                  if c.status == "not_met" or c.kind != "reminder"]
+        lead = self._clauses_quoting(quotes)
+        ids = {c.chunk.chunk_id for c in lead}
+        contexts = lead + [r for r in retrieved if r.chunk.chunk_id not in ids]
+        return self.composer.eligibility(q, results, contexts[:CONTEXT_K], extra_questions=extra)
+
+    def _clauses_quoting(self, quotes: Sequence[str]) -> list[RetrievedClause]:
+        """Index chunks containing each quoted clause (whitespace-insensitive), failing criteria first."""
+        norm = [re.sub(r"\s+", "", q) for q in quotes if q]
+        out: list[RetrievedClause] = []
+        seen: set[str] = set()
+        chunks = self.retriever.index.chunks
+        for nq in norm:
+            for c in chunks:
+                if c.chunk_id not in seen and nq and nq in re.sub(r"\s+", "", c.text):
+                    out.append(RetrievedClause(chunk=c, score=1.0))
+                    seen.add(c.chunk_id)
+                    break
+        return out
+
+    def _hotline(self, retrieved: Sequence[RetrievedClause]) -> str | None:
+        """The contact clause of the closest document, if it has one."""
+        if not retrieved:
+            return None
+        doc = retrieved[0].chunk.doc_id
+        for c in self.retriever.index.chunks:
+            if c.doc_id == doc and ("联系电话" in c.text or "联系人" in c.section):
+                text = re.sub(r"\s+", " ", c.text).strip()
+                return f"《{c.title}》{c.section}：{text}"
+        return None

@@ -1,0 +1,80 @@
+"""Finding the span of a clause that answers a question: amount, date, count, name, phone, code, duration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence ends in notices: 。；！？ and line breaks; the numbered items "1．" also start new sentences.
+_SENT_SPLIT = re.compile(r"(?<=[。；！？!?])|\n+")
+
+# What a question asks for → a pattern the answering span must contain.
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "amount": (
+        re.compile(r"(多少钱|资助|经费|补助|奖补|金额|额度|上限|最高|万元|资金|投入|收入|销售)"),
+        re.compile(r"\d+(\.\d+)?\s*(万元|亿元|元|%)|不超过.{0,12}(万元|%)|最高\d+"),
+    ),
+    "date": (
+        re.compile(r"(什么时候|何时|截止|时间|日期|哪天|几月|之前|前注册|期限|多久之前)"),
+        re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}:\d{2}"),
+    ),
+    "contact": (
+        re.compile(r"(联系人|联系电话|电话|咨询|联系方式|找谁|负责人是谁)"),
+        re.compile(r"联\s*系\s*人|电话|\d{8}|\d{3,4}-\d{7,8}"),
+    ),
+    "count": (
+        re.compile(r"(几项|多少项|几个|多少个|推荐.{0,4}(几|多少)|限报|名额|最多.{0,6}(项|个))"),
+        re.compile(r"\d+\s*(项|个|家|人)"),
+    ),
+    "code": (
+        re.compile(r"(代码|编号|方向|指南)\s*\d{4}|\d{4}.{0,6}(方向|什么|哪)"),
+        re.compile(r"(?<!\d)\d{4}(?!\d)"),
+    ),
+    "duration": (
+        re.compile(r"(多长时间|多久|周期|几年|期限|年内|完成时间|实施期)"),
+        re.compile(r"[一二两三四五六七八九十\d]+\s*年|年以内|周期"),
+    ),
+    "docno": (
+        re.compile(r"(文号|发文字号|文件号)"),
+        re.compile(r"〔\d{4}〕\s*\d+\s*号|﹝\d{4}﹞\s*\d+\s*号"),
+    ),
+}
+
+
+def question_types(question: str) -> list[str]:
+    """The answer types a question asks for (possibly several, possibly none)."""
+    return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(question)]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a clause, each a verbatim slice (stripped), empty ones dropped."""
+    return [s.strip() for s in _SENT_SPLIT.split(text) if s and s.strip()]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence of a clause with how well it answers."""
+
+    text: str
+    score: float
+
+
+def best_spans(question: str, text: str, terms: list[str], limit: int = 2) -> list[Span]:
+    """The sentences of ``text`` that best answer ``question``, in their order in the clause.
+
+    Args:
+        question: the question.
+        text: one clause.
+        terms: the question's content tokens (weighted equally here).
+        limit: at most this many sentences.
+    """
+    types = question_types(question)
+    sents = split_sentences(text)
+    scored = []
+    for i, s in enumerate(sents):
+        overlap = sum(1 for t in set(terms) if t in s)
+        typed = sum(1 for t in types if ANSWER_TYPES[t][1].search(s))
+        scored.append((overlap + 2.0 * typed, i, s))
+    top = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]
+    top = [t for t in top if t[0] > 0] or top[:1]
+    return [Span(text=s, score=sc) for sc, _, s in sorted(top, key=lambda x: x[1])]

@@ -1,0 +1,107 @@
+"""The live clause index of a data dir: snapshot chunks + BM25 + the Chroma collection + the embedder."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings, get_settings
+from assistant.index.bm25 import BM25Index
+from assistant.index.embeddings import CachedEmbedder, ShenbaoEmbeddingFunction
+from assistant.index.store import ChromaClauseStore, IndexSnapshot
+from assistant.models import Chunk
+
+
+def index_text(chunk: Chunk) -> str:
+    """What is embedded and BM25-indexed for a chunk: its clause in the context of title and headings.
+
+    A bare "联系电话：85805561" says nothing of which programme it belongs to; the title and path do.
+    """
+    return f"{chunk.title} {chunk.section}\n{chunk.text}"
+
+
+def embedding_cache_path(settings: Settings) -> Path:
+    """The embedding cache file of a data dir."""
+    return settings.embed_cache_path
+
+
+def make_embedder(settings: Settings) -> CachedEmbedder:
+    """The default embedder with its on-disk cache."""
+    return CachedEmbedder(embedding_cache_path(settings))
+
+
+def make_store(settings: Settings, collection: str, embedder: CachedEmbedder) -> ChromaClauseStore:
+    """The Chroma wrapper for a collection, with our embedding function attached."""
+    ef = ShenbaoEmbeddingFunction(cache_path=str(embedding_cache_path(settings)), embedder=embedder)
+    return ChromaClauseStore(settings, collection, ef)
+
+
+@dataclass
+class ClauseIndex:
+    """Everything a query needs, loaded once per snapshot."""
+
+    settings: Settings
+    snapshot: IndexSnapshot
+    chunks: list[Chunk]
+    bm25: BM25Index
+    store: Any
+    embedder: CachedEmbedder
+    position: dict[str, int]
+    mtime: float
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, embedder: CachedEmbedder | None = None,
+             store: Any = None) -> ClauseIndex:
+        """Load the live snapshot of ``settings.data_dir`` and build BM25 over it.
+
+        Raises:
+            IndexMissingError: nothing ingested yet.
+            StoreError: snapshot or store unreadable.
+        """
+        settings = settings or get_settings()
+        snap_path = IndexSnapshot.path_in(settings.data_dir)
+        snapshot = IndexSnapshot.load(settings.data_dir)
+        chunks = snapshot.live_chunks()
+        embedder = embedder or make_embedder(settings)
+        store = store or make_store(settings, snapshot.collection, embedder)
+        return cls(
+            settings=settings,
+            snapshot=snapshot,
+            chunks=chunks,
+            bm25=BM25Index([index_text(c) for c in chunks]),
+            store=store,
+            embedder=embedder,
+            position={c.chunk_id: i for i, c in enumerate(chunks)},
+            mtime=snap_path.stat().st_mtime,
+        )
+
+    def is_stale(self) -> bool:
+        """True when a newer snapshot has been written since this one was loaded."""
+        try:
+            return IndexSnapshot.path_in(self.settings.data_dir).stat().st_mtime != self.mtime
+        except OSError:
+            return True
+
+
+_cache: dict[str, ClauseIndex] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_index(settings: Settings | None = None) -> ClauseIndex:
+    """The process-wide index of a data dir, reloaded when a re-ingest replaced the snapshot."""
+    settings = settings or get_settings()
+    key = f"{settings.data_dir}|{settings.chroma_host}|{settings.chroma_port}"
+    with _cache_lock:
+        idx = _cache.get(key)
+        if idx is None or idx.is_stale():
+            idx = ClauseIndex.open(settings, embedder=idx.embedder if idx else None)
+            _cache[key] = idx
+        return idx
+
+
+def clear_index_cache() -> None:
+    """Forget loaded indexes (tests)."""
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.composer import REFUSAL, CitedAnswerComposer
+from assistant.answer.spans import best_spans, question_types
+from assistant.models import Chunk, RetrievedClause
+
+
+def clause(text: str, section: tuple[str, ...] = ("三、申报要求", "2."), title: str = "测试指南") -> RetrievedClause:
+    return RetrievedClause(Chunk(Chunk.make_id("t", 0, section, text), "t", title, section, text, 0, "t.txt"), 1.0)
+
+
+def test_the_answer_leads_with_the_span_and_quotes_the_clause_verbatim() -> None:
+    c = clause("申报本计划项目研发总投入不得少于150万元（不含），立项后将按照不超过项目研发总投入的50%、最高100万元给予资助。")
+    rec = CitedAnswerComposer().run("最高资助多少？", [c], ["最高", "资助"])
+    assert rec.answer.startswith("根据《测试指南》三、申报要求 > 2.：")
+    assert "最高100万元" in rec.answer
+    assert rec.citations and rec.citations[0].quote in c.chunk.text
+    assert rec.citations[0].section == "三、申报要求 > 2."
+    assert not rec.refused and rec.verdict is None
+
+
+def test_a_clause_with_the_asked_for_kind_of_span_is_preferred() -> None:
+    a = clause("项目原则上两年内完成。", ("三、申报要求", "6."))
+    b = clause("截止时间为2024年1月31日。", ("五、申报事项", "（二）申报时间"))
+    rec = CitedAnswerComposer().run("截止时间是什么时候？", [a, b], ["截止", "时间"])
+    assert "2024年1月31日" in rec.answer.split("\n")[0]
+
+
+def test_long_clauses_are_quoted_by_their_best_sentences() -> None:
+    long = "。".join(["这是一段与问题无关的背景说明文字，用来凑足长度" + str(i) for i in range(8)]) + "。联系电话：85805561。"
+    rec = CitedAnswerComposer(quote_full_below=50).run("联系电话是多少？", [clause(long)], ["联系电话"])
+    assert any("85805561" in c.quote for c in rec.citations)
+    assert all(len(c.quote) < len(long) for c in rec.citations)
+
+
+def test_nothing_retrieved_is_a_refusal() -> None:
+    rec = CitedAnswerComposer().run("火星移民补贴？", [], ["火星"])
+    assert rec.refused and rec.answer == REFUSAL and not rec.citations
+
+
+def test_refusal_names_the_hotline_when_known() -> None:
+    rec = CitedAnswerComposer().refusal([clause("x")], hotline="《测试指南》五、联系人：85805561")
+    assert rec.refused and "85805561" in rec.answer
+
+
+@pytest.mark.parametrize("q,kind", [("最高资助多少？", "amount"), ("截止时间？", "date"), ("联系人是谁？", "contact"),
+                                    ("市卫健委推荐几项？", "count"), ("文号是什么？", "docno"), ("项目多长时间完成？", "duration")])
+def test_question_types(q: str, kind: str) -> None:
+    assert kind in question_types(q)
+
+
+def test_best_spans_keep_clause_order() -> None:
+    spans = best_spans("截止时间和地址", "地址：崇川路58号。截止时间为2024年1月31日。无关内容。", ["截止", "时间", "地址"], limit=2)
+    assert [s.text for s in spans] == ["地址：崇川路58号。", "截止时间为2024年1月31日。"]
+
+
+def test_bad_settings_name_the_value() -> None:
+    with pytest.raises(ValueError, match="5"):
+        CitedAnswerComposer(quote_full_below=5)

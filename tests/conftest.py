@@ -1,0 +1,149 @@
+"""Shared fixtures: network blocked by default, temp data dirs, session-scoped indexes.
+
+Embedding the whole corpus costs ~45 s on 2 cores, so it happens at most once per session (and the
+vectors are cached by content hash in ``.shenbao-cache/`` across runs); most tests use the small fixture
+notices in ``tests/fixtures/notices/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURE_NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
+EMBED_CACHE = ROOT / ".shenbao-cache" / "embeddings.sqlite"
+
+os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SHENBAO_LLM_MODEL", "CHROMA_HOST", "CHROMA_PORT"):
+    os.environ.pop(var, None)  # tests configure the model and Chroma server explicitly
+
+_real_connect = socket.socket.connect
+_LOOPBACK = ("127.", "localhost", "::1")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family == socket.AF_UNIX or str(host).startswith(_LOOPBACK):
+        return _real_connect(self, address)
+    raise OSError(f"network blocked in tests: {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only loopback and unix sockets: a test never reaches the internet (nor a model hub)."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+def make_settings(data_dir: Path, corpus_dir: Path | None = None, **extra: object):  # type: ignore[no-untyped-def]
+    """Settings for a temp data dir with the shared embedding cache."""
+    from assistant.config import Settings
+
+    env = {
+        "SHENBAO_DATA_DIR": str(data_dir),
+        "SHENBAO_CORPUS_DIR": str(corpus_dir or ROOT / "corpus"),
+        "SHENBAO_EMBED_CACHE": str(EMBED_CACHE),
+    }
+    env.update({k: str(v) for k, v in extra.items()})
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def env_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir set in the environment (for CLI tests), sharing the embedding cache."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("SHENBAO_DATA_DIR", str(data))
+    monkeypatch.setenv("SHENBAO_EMBED_CACHE", str(EMBED_CACHE))
+    return data
+
+
+@pytest.fixture(scope="session")
+def fixture_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus dir holding the small fixture notices and the real catalogue."""
+    d = tmp_path_factory.mktemp("fixture-corpus")
+    for p in FIXTURE_NOTICES.iterdir():
+        shutil.copy(p, d / p.name)
+    shutil.copy(ROOT / "corpus" / "notices.yaml", d / "notices.yaml")
+    return d
+
+
+@pytest.fixture(scope="session")
+def fixture_settings(tmp_path_factory: pytest.TempPathFactory, fixture_corpus: Path):  # type: ignore[no-untyped-def]
+    """Settings of an index built once from the fixture notices."""
+    from assistant.index.builder import IndexBuilder
+
+    settings = make_settings(tmp_path_factory.mktemp("fixture-data"), fixture_corpus)
+    IndexBuilder(settings).run()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings of an index built once from the real four notices."""
+    from assistant.index.builder import IndexBuilder
+
+    settings = make_settings(tmp_path_factory.mktemp("corpus-data"))
+    IndexBuilder(settings).run()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_service(corpus_settings):  # type: ignore[no-untyped-def]
+    """The offline answering pipeline over the real corpus."""
+    from assistant.answer import AnswerService
+
+    return AnswerService(corpus_settings, use_llm=False)
+
+
+@pytest.fixture
+def fresh_index_cache() -> Iterator[None]:
+    """Forget loaded indexes around a test that rewrites one."""
+    from assistant.index import clear_index_cache
+
+    clear_index_cache()
+    yield
+    clear_index_cache()
+
+
+class FakeEncoder:
+    """A deterministic stand-in for e5: character-bigram hashing into 384 dims (counts its calls)."""
+
+    def __init__(self) -> None:
+        self.passages = 0
+        self.queries = 0
+
+    @staticmethod
+    def _vec(text: str):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        v = np.zeros(384, dtype=np.float32)
+        for a, b in zip(text, text[1:], strict=False):
+            v[hash(a + b) % 384] += 1.0
+        n = float(np.linalg.norm(v)) or 1.0
+        return v / n
+
+    def passage(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        self.passages += len(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+    def query(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        self.queries += len(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    """A fresh fake embedding model."""
+    return FakeEncoder()
