@@ -1,0 +1,100 @@
+"""One eval run end to end: answer (ours, optionally the baseline), score, gate, plot, report."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluation.dataset import GoldItem
+from assistant.evaluation.metrics import corpus_text, score
+from assistant.evaluation.plots import PlotWriter
+from assistant.evaluation.ragas_scorer import RagasScorer
+from assistant.evaluation.report import EvalRun, ReportWriter
+from assistant.evaluation.runner import Answerer, EvalRunner
+from assistant.evaluation.thresholds import ThresholdGate
+
+Progress = Callable[[str, int], Callable[[int], None]]
+"""``progress(label, total)`` returns the per-item tick of a new progress bar."""
+
+
+class EvalPipeline:
+    """Runs and scores a gold set, writing results.jsonl, metrics.json, report.md and plots.
+
+    Args:
+        service: our answerer (``AnswerService``).
+        corpus_dir: the notices citations are checked against.
+        k: evidence@k.
+        baseline: the naive baseline (built) or None.
+        scorer: ragas scorer (None: no ragas metrics).
+        gate: threshold gate (None: no gate).
+        report: report writer; plots: plot writer (None: no plots).
+    """
+
+    def __init__(self, service: Answerer, corpus_dir: Path, k: int = 5, baseline: Answerer | None = None,
+                 scorer: RagasScorer | None = None, gate: ThresholdGate | None = None,
+                 report: ReportWriter | None = None, plots: PlotWriter | None = None) -> None:
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        self.service = service
+        self.corpus_dir = corpus_dir
+        self.k = k
+        self.baseline = baseline
+        self.scorer = scorer
+        self.gate = gate
+        self.report = report or ReportWriter()
+        self.plots = plots
+
+    def run(self, items: Sequence[GoldItem], dataset: Path, out_dir: Path,
+            progress: Progress | None = None) -> EvalRun:
+        """Answer, score and write everything into ``out_dir``; the returned run says what the gate missed."""
+        t0 = time.perf_counter()
+
+        def bar(label: str) -> Callable[[int], None] | None:
+            return progress(label, len(items)) if progress else None
+
+        corpus = corpus_text(self.corpus_dir)
+        records = EvalRunner(self.service).run(items, out_dir, progress=bar("ours"))
+        metrics = score(items, records, corpus, k=self.k)
+        base_records: list[dict[str, Any]] = []
+        base_metrics: dict[str, Any] | None = None
+        if self.baseline is not None:
+            base_records = EvalRunner(self.baseline).run(items, out_dir / "baseline",
+                                                         progress=bar("baseline"))
+            base_metrics = score(items, base_records, corpus, k=self.k)
+        ragas: dict[str, dict[str, float]] = {}
+        base_ragas: dict[str, dict[str, float]] = {}
+        if self.scorer is not None:
+            tick = progress("ragas", 2 if base_metrics is not None else 1) if progress else None
+            ours = self.scorer.run(items, records)
+            ragas, metrics["ragas"] = ours.per_item, ours.means
+            if tick:
+                tick(1)
+            if base_metrics is not None:
+                theirs = self.scorer.run(items, base_records)
+                base_ragas, base_metrics["ragas"] = theirs.per_item, theirs.means
+                if tick:
+                    tick(1)
+            for d in metrics["detail"]:
+                d["ragas"] = ragas.get(d["id"], {})
+        if base_metrics is not None:
+            metrics["baseline"] = base_metrics
+        run = EvalRun(dataset=dataset, items=items, records=records, metrics=metrics, ragas=ragas,
+                      baseline_records=base_records, baseline_ragas=base_ragas)
+        if self.gate is not None:
+            run.misses = self.gate.run(metrics)
+            metrics["thresholds"] = {"file": str(self.gate.path), "limits": self.gate.limits,
+                                     "passed": not run.misses,
+                                     "missed": [m.describe() for m in run.misses]}
+        if self.plots is not None:
+            run.plots = self.plots.run(run, out_dir)
+        run.seconds = time.perf_counter() - t0
+        metrics["seconds"] = round(run.seconds, 2)
+        metrics["dataset"] = str(dataset)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2),
+                                              encoding="utf-8")
+        self.report.run(run, out_dir)
+        return run
