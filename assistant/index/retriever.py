@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,8 +54,8 @@ class HybridRetriever:
         min_bm25: … and below this best BM25 score, the question is off-corpus and nothing is returned.
     """
 
-    def __init__(self, index: ClauseIndex, k: int = 5, candidates: int = 60, rrf_k: float = 30.0,
-                 bm25_weight: float = 1.0, dense_weight: float = 1.0, min_dense: float = 0.80,
+    def __init__(self, index: ClauseIndex, k: int = 5, candidates: int = 60, rrf_k: float = 10.0,
+                 bm25_weight: float = 2.0, dense_weight: float = 1.0, min_dense: float = 0.80,
                  min_bm25: float = 4.0) -> None:
         for name, val in (("k", k), ("candidates", candidates)):
             if not isinstance(val, int) or val < 1:
@@ -71,6 +73,14 @@ class HybridRetriever:
         self.min_dense = min_dense
         self.min_bm25 = min_bm25
         self.last_signals: dict[str, float] = {}
+
+    def _code_hits(self, query: str) -> list[int]:
+        """A guide code named in the question is an exact lookup: its clause joins the top ranks."""
+        codes = _CODE_IN_QUERY.findall(query)
+        if not codes:
+            return []
+        cmap = _code_map(self.index)
+        return [i for code in dict.fromkeys(codes) for i in cmap.get(code, [])]
 
     def run(self, query: str, k: int | None = None, filters: RetrievalFilters | None = None) -> list[RetrievedClause]:
         """The top ``k`` clauses, best first; empty when the question is off-corpus."""
@@ -109,8 +119,27 @@ class HybridRetriever:
             fused[i] = fused.get(i, 0.0) + self.bm25_weight / (self.rrf_k + rank + 1)
         for rank, (i, _) in enumerate(dense_hits):
             fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
+        for i in self._code_hits(query):
+            if filters.empty or filters.accepts(chunks[i]):
+                fused[i] = fused.get(i, 0.0) + self.bm25_weight / (self.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [RetrievedClause(chunk=chunks[i], score=s) for i, s in ranked]
+
+
+_CODE_IN_QUERY = re.compile(r"(?<!\d)(\d{4})(?![\d年])")
+_CODE_AT_LINE_START = re.compile(r"(?m)^\s*(\d{4})(?!\d)")
+
+
+def _code_map(index: ClauseIndex) -> dict[str, list[int]]:
+    """Guide code (1101, 4002 …) → chunks listing it at a line start; built once per loaded index."""
+    cached = getattr(index, "_code_map", None)
+    if cached is None:
+        cached = {}
+        for i, c in enumerate(index.chunks):
+            for code in set(_CODE_AT_LINE_START.findall(c.text)):
+                cached.setdefault(code, []).append(i)
+        index._code_map = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def as_langchain_retriever(retriever: HybridRetriever, k: int = 5) -> Any:

@@ -108,7 +108,13 @@ class DocumentSplitter:
             import hashlib
 
             doc_id += hashlib.sha1(file_name.encode("utf-8")).hexdigest()[:10]
-        body = "\n".join(lines)
+        body_lines = list(lines)
+        for i, ln in enumerate(body_lines):
+            if ln.strip():
+                if re.sub(r"\s+", "", ln)[:80] == title:
+                    del body_lines[i]  # the title is cited as 《title》, not as a clause
+                break
+        body = "\n".join(body_lines)
         return NoticeDocument(doc_id=doc_id, title=title, text=body, source=file_name,
                               metadata={"doc_id": doc_id, "region": guess_region(title),
                                         "year": guess_year(title) or 0, "issuer": "", "doc_number": "",
