@@ -158,6 +158,48 @@ class FeedbackStore:
             finally:
                 conn.close()
 
+    def update(self, entry_id: int, rating: str | None = None, correction: str | None = None,
+               expected_verdict: str | None = None, quotes_ok: bool | None = None) -> None:
+        """Change a stored judgement (the page stores 👎 at once and the correction when it is sent).
+
+        Raises:
+            InputError: unknown id, rating or verdict, or an over-long correction.
+        """
+        if rating is not None and rating not in RATINGS:
+            raise InputError(f"反馈只能是 👍（up）或 👎（down），收到 {rating!r}。")
+        if expected_verdict is not None and expected_verdict not in VERDICTS:
+            raise InputError(f"正确结论应为 {'/'.join(VERDICTS)} 之一，收到 {expected_verdict!r}。")
+        sets: dict[str, Any] = {}
+        if rating is not None:
+            sets["rating"] = rating
+        if correction is not None:
+            text = correction.strip()
+            if len(text) > MAX_CORRECTION_CHARS:
+                raise InputError(
+                    f"更正内容过长（{len(text)} 字），请精简到 {MAX_CORRECTION_CHARS} 字以内。")
+            sets["correction"] = text or None
+        if expected_verdict is not None:
+            sets["expected_verdict"] = expected_verdict
+        if quotes_ok is not None:
+            sets["quotes_ok"] = int(quotes_ok)
+        if not sets:
+            return
+        with self._lock:
+            conn = self._connect()
+            try:
+                cur = conn.execute(
+                    # column names come from the fixed keys above, values are bound
+                    f"UPDATE feedback SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+                    (*sets.values(), entry_id),
+                )
+                conn.commit()
+                if cur.rowcount == 0:
+                    raise InputError(f"没有编号为 {entry_id} 的反馈。")
+            except sqlite3.Error as exc:
+                raise StoreError(f"反馈保存失败（{exc}）。请检查 {self.path} 是否可写。") from exc
+            finally:
+                conn.close()
+
     # -- reading ---------------------------------------------------------------------------------
     def entries(self) -> list[FeedbackEntry]:
         """Every stored judgement, oldest first."""

@@ -132,3 +132,18 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         t.join()
     assert errors == []
     assert len({e.question for e in store.entries()}) == 60
+
+
+def test_update_changes_rating_and_correction(tmp_path: Path) -> None:
+    store = FeedbackStore(_settings(tmp_path))
+    fid = store.add("最高资助多少？", _fact_record(), "down")
+    store.update(fid, correction="最高资助100万元。", quotes_ok=False)
+    e = store.entries()[0]
+    assert (e.rating, e.correction, e.quotes_ok) == ("down", "最高资助100万元。", False)
+    store.update(fid, rating="up", correction="")
+    e = store.entries()[0]
+    assert (e.rating, e.correction) == ("up", None)
+    with pytest.raises(InputError):
+        store.update(fid + 1, rating="up")
+    with pytest.raises(InputError):
+        store.update(fid, rating="sideways")

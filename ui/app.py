@@ -1,0 +1,32 @@
+"""The web page of shenbao: ``streamlit run ui/app.py`` (or ``make run``).
+
+Four pages over the same ``assistant`` package: 申报咨询 (chat), 资格自查 (eligibility form),
+条款检索 (hotline clause lookup with the notice viewer) and 公告管理 (notice admin and feedback export).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run ui/app.py` puts ui/ on sys.path, not the project root that holds `assistant` and `ui`.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from ui import components, state  # noqa: E402
+
+st.set_page_config(page_title="申报助手", page_icon="📑", layout="wide")
+
+pages = [
+    st.Page(state.CHAT_PAGE, title="申报咨询", icon="💬", url_path="chat", default=True),
+    st.Page(state.CHECK_PAGE, title="资格自查", icon="✅", url_path="check"),
+    st.Page(state.LOOKUP_PAGE, title="条款检索", icon="🔎", url_path="lookup"),
+    st.Page(state.ADMIN_PAGE, title="公告管理", icon="🗂️", url_path="admin"),
+]
+page = st.navigation(pages)
+st.sidebar.markdown("**申报助手** · 科技项目申报政策咨询")
+components.mode_indicator()
+page.run()

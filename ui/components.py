@@ -1,0 +1,181 @@
+"""Streamlit pieces shared by the pages: answer rendering, citation cards, verdict, feedback, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from assistant.errors import ShenbaoError
+from assistant.models import AnswerRecord
+from ui import present, state
+
+
+def mode_indicator() -> None:
+    """离线 or the model name, in the sidebar (the key is never shown)."""
+    s = state.settings()
+    label = present.mode_label(s.llm_enabled, s.llm_model)
+    if s.llm_enabled:
+        st.sidebar.badge(label, icon="🤖", color="blue")
+    else:
+        st.sidebar.badge(label, icon="🔌", color="gray")
+
+
+def text(body: str) -> None:
+    """Notice or answer text shown verbatim (no Markdown interpretation)."""
+    st.markdown(present.safe_html(body), unsafe_allow_html=True)
+
+
+def verdict_badge(verdict: str | None) -> None:
+    """符合 / 不符合 / 需补充信息 as a coloured badge."""
+    if verdict:
+        st.badge(present.verdict_label(verdict), color=present.verdict_color(verdict))  # type: ignore[arg-type]
+
+
+def _viewer_link(notice: str, section: str) -> None:
+    """A link opening the notice viewer of the lookup page at this section."""
+    doc_id = _doc_of(notice, section)
+    if doc_id:
+        st.page_link(state.LOOKUP_PAGE, label="在公告原文中查看该章节", icon="📄",
+                     query_params={"doc": doc_id, "section": section})
+
+
+def _doc_of(notice: str, section: str) -> str | None:
+    """The document id of a cited notice title (prefer a document that has the cited section)."""
+    try:
+        chunks = state.index().chunks
+    except ShenbaoError:
+        return None
+    fallback = None
+    for c in chunks:
+        if c.title == notice:
+            if c.section == section or c.section.startswith(section):
+                return str(c.doc_id)
+            fallback = fallback or str(c.doc_id)
+    return fallback
+
+
+def citation_cards(record: AnswerRecord) -> None:
+    """One expander per quoted clause: notice, section path, the verbatim quote, a link to the section."""
+    if not record.citations:
+        return
+    st.caption(f"引用条款（{len(record.citations)}）")
+    for c in record.citations:
+        with st.expander(f"《{c.notice}》 {c.section}", expanded=False):
+            st.markdown(f"**公告**：{present.safe_html(c.notice)}", unsafe_allow_html=True)
+            st.markdown(f"**章节**：{present.safe_html(c.section)}", unsafe_allow_html=True)
+            st.markdown(f"<blockquote>{present.safe_html(c.quote)}</blockquote>", unsafe_allow_html=True)
+            _viewer_link(c.notice, c.section)
+
+
+def eligibility_block(record: AnswerRecord) -> None:
+    """The ruling: badge, per-programme criterion table with its clauses, and the follow-up questions."""
+    elig = record.eligibility or {}
+    verdict_badge(record.verdict)
+    for res in elig.get("results", []) or []:
+        title = res.get("programme_title") or res.get("programme_id") or ""
+        st.markdown(f"**{present.safe_html(str(title))}** — {present.verdict_label(res.get('verdict'))}",
+                    unsafe_allow_html=True)
+        rows = present.criteria_rows(res)
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    questions = elig.get("questions") or []
+    if questions:
+        st.markdown("**请补充以下信息**（直接在下方回复即可）：")
+        for i, q in enumerate(questions, 1):
+            st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
+
+
+def answer_body(record: AnswerRecord) -> None:
+    """An answer: the ruling block for eligibility answers, the text otherwise; then its notices."""
+    if record.verdict:
+        head = record.answer.split("\n", 1)[0]
+        text(head)
+        eligibility_block(record)
+    else:
+        text(record.answer)
+    for n in record.notices:
+        st.info(n)
+
+
+def deadlines_table(files: Sequence[str] | None = None, today: dt.date | None = None) -> None:
+    """The deadlines of the catalogued notices (or of the given files): 已截止 / 剩余N天."""
+    cat = state.catalogue()
+    if cat is None:
+        return
+    rows = present.deadline_rows(cat, today or dt.date.today(), files)
+    if rows:
+        st.dataframe(pd.DataFrame([r.as_row() for r in rows]), hide_index=True, width="stretch")
+    elif files is None:
+        st.caption("公告目录中没有截止时间。")
+
+
+def cited_files(record: AnswerRecord) -> list[str]:
+    """The notice files the citations of an answer come from."""
+    try:
+        snap = state.index().snapshot
+    except ShenbaoError:
+        return []
+    by_title = present.title_files(snap)
+    return list(dict.fromkeys(by_title[c.notice] for c in record.citations if c.notice in by_title))
+
+
+def feedback_widget(question: str, record: AnswerRecord, turns: Sequence[str], key: str) -> None:
+    """👍/👎 on an answer; 👎 opens an optional correction (and, for rulings, the right verdict)."""
+    fb_key, id_key = f"fb-{key}", f"fbid-{key}"
+
+    def _store() -> None:
+        value = st.session_state.get(fb_key)
+        if value is None:
+            return
+        rating = "up" if value == 1 else "down"
+        store = state.feedback_store()
+        try:
+            if id_key in st.session_state:
+                store.update(st.session_state[id_key], rating=rating)
+            else:
+                st.session_state[id_key] = store.add(question, record, rating, turns=turns)
+        except ShenbaoError as exc:
+            st.session_state[f"fberr-{key}"] = str(exc)
+
+    st.feedback("thumbs", key=fb_key, on_change=_store)
+    if err := st.session_state.pop(f"fberr-{key}", None):
+        st.error(err)
+    if st.session_state.get(fb_key) == 0 and id_key in st.session_state:
+        with st.form(f"fbform-{key}", clear_on_submit=False, border=True):
+            correction = st.text_area("更正（可选）：正确的答复是什么？", key=f"fbtext-{key}")
+            verdict = None
+            if record.verdict:
+                choice = st.selectbox("正确的结论（可选）", ["（不确定）", "符合", "不符合", "需补充信息"],
+                                      key=f"fbverdict-{key}")
+                verdict = {"符合": "eligible", "不符合": "ineligible", "需补充信息": "needs_info"}.get(choice)
+            quotes_ok = st.checkbox("引用的条款仍然适用于正确答复", value=True, key=f"fbquotes-{key}")
+            if st.form_submit_button("提交更正"):
+                try:
+                    state.feedback_store().update(st.session_state[id_key], correction=correction,
+                                                  expected_verdict=verdict, quotes_ok=quotes_ok)
+                    st.success("已记录更正，谢谢！它将成为评测数据。")
+                except ShenbaoError as exc:
+                    st.error(str(exc))
+    elif st.session_state.get(fb_key) == 1 and id_key in st.session_state:
+        st.caption("已记录，谢谢！")
+
+
+def answer_meta(record: AnswerRecord) -> None:
+    """How the answer was produced and how long it took."""
+    st.caption(f"{present.record_mode_label(record.mode)} · {record.latency_ms:.0f} ms")
+
+
+def render_answer(question: str, record: AnswerRecord, turns: Sequence[str], key: str) -> None:
+    """Everything under one answer: body, citations, deadlines of the cited notices, meta, feedback."""
+    answer_body(record)
+    citation_cards(record)
+    files = cited_files(record)
+    if files:
+        with st.expander("相关公告的申报截止时间"):
+            deadlines_table(files)
+    answer_meta(record)
+    feedback_widget(question, record, turns, key)
+

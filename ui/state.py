@@ -1,0 +1,110 @@
+"""Per-process resources (settings, answer service) and per-browser-session state of the web pages.
+
+The answer service and the loaded index are shared by all sessions of the server (they are read-only and
+thread-safe); the conversation (``Session``) lives in ``st.session_state`` so one user's facts never reach
+another's ruling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import streamlit as st
+
+from assistant.answer import AnswerService, Session
+from assistant.config import Settings, get_settings
+from assistant.errors import IndexMissingError, ShenbaoError
+from assistant.feedback import FeedbackStore
+
+log = logging.getLogger("shenbao.ui")
+
+CHAT_PAGE = "views/chat.py"
+CHECK_PAGE = "views/check.py"
+LOOKUP_PAGE = "views/lookup.py"
+ADMIN_PAGE = "views/admin.py"
+
+
+def settings() -> Settings:
+    """The settings of this server (environment, read at first use)."""
+    return get_settings()
+
+
+def _key(s: Settings) -> str:
+    # everything that changes which index/model a service talks to, and nothing secret
+    parts = (s.data_dir, s.corpus_dir, s.embed_cache_path, s.chroma_host, s.chroma_port,
+             s.llm_enabled, s.llm_model, s.openai_base_url)
+    return "|".join(str(x) for x in parts)
+
+
+@st.cache_resource(show_spinner=False)
+def _service(key: str) -> AnswerService:
+    del key  # only the cache key
+    return AnswerService(get_settings())
+
+
+def service() -> AnswerService:
+    """The process-wide answer service for the current settings."""
+    return _service(_key(settings()))
+
+
+def feedback_store() -> FeedbackStore:
+    """The feedback store under the data dir."""
+    return FeedbackStore(settings())
+
+
+def chat_session() -> Session:
+    """This browser session's conversation (created on first use, never shared)."""
+    if "chat_session" not in st.session_state:
+        st.session_state["chat_session"] = Session()
+        st.session_state["conversation"] = 0
+    session: Session = st.session_state["chat_session"]
+    return session
+
+
+def conversation_id() -> int:
+    """Bumped by reset, so widget keys of a new conversation never collide with the old one's."""
+    chat_session()
+    return int(st.session_state["conversation"])
+
+
+def reset_chat() -> None:
+    """Forget the conversation and its feedback widgets."""
+    chat_session().reset()
+    st.session_state["conversation"] = conversation_id() + 1
+    for k in [k for k in st.session_state if str(k).startswith(("fb-", "fbid-", "fbform-"))]:
+        del st.session_state[k]
+
+
+def catalogue() -> Any:
+    """The notice catalogue (``corpus/notices.yaml``), or None when it cannot be read."""
+    from assistant.ingest import NoticeCatalogue
+
+    try:
+        return NoticeCatalogue.load(settings().corpus_dir / "notices.yaml")
+    except ShenbaoError as exc:
+        st.warning(str(exc))
+        return None
+
+
+def index() -> Any:
+    """The live clause index (reloaded by ``assistant.index`` after a re-ingest)."""
+    from assistant.index import cached_index
+
+    return cached_index(settings())
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Show shenbao errors as Chinese messages (no traceback); unexpected ones as a short notice."""
+    try:
+        yield
+    except IndexMissingError as exc:
+        st.warning(f"{exc}\n\n也可以在“公告管理”页上传公告或点击“重新索引”。")
+    except ShenbaoError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # the page must keep working for the next question
+        log.exception("unexpected error in the web page")
+        st.error(f"出现内部错误（{type(exc).__name__}），请重试；如反复出现请联系管理员。")

@@ -1,0 +1,136 @@
+"""公告管理: the indexed notices, uploading new ones (ingested with a progress bar), re-indexing, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from assistant.errors import ShenbaoError
+from ui import components, present, state
+from ui.uploads import ALLOWED_SUFFIXES, UploadSaver
+
+EXPORT_HELP = "格式同 shared/eval/README.md：👍 以回答为参考答案，👎 以更正为参考答案（无更正的不导出）。"
+STATUS = {"new": "新增", "changed": "已更新", "unchanged": "未变化", "failed": "失败"}
+
+
+def _progress_callback(bar: Any, label: str) -> Any:
+    def tick(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}：{done}/{total} 条条款")
+    return tick
+
+
+def _report_table(report: Any, refused: dict[str, str], moved: list[Any]) -> None:
+    rows = [{"文件": name, "结果": STATUS["failed"], "文档数": 0, "条款数": 0, "说明": msg}
+            for name, msg in refused.items()]
+    rows += [{"文件": f.file, "结果": STATUS.get(f.status, f.status), "文档数": f.documents,
+              "条款数": f.chunks, "说明": f.message} for f in report.files]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    failures = list(refused.items()) + [(f.file, f.message) for f in report.failures]
+    for name, msg in failures:
+        st.error(f"{name}：{msg}")
+    if moved:
+        st.caption("未能导入的文件已移到 " + "、".join(str(p) for p in moved) + "（原有公告不受影响）。")
+    if report.removed_sources:
+        st.caption("已从索引中移除（公告目录中已不存在）：" + "、".join(report.removed_sources))
+    if report.drifted_rules:
+        st.warning("以下规则引用的条款原文在公告中已找不到，请核对规则：" + "、".join(report.drifted_rules))
+
+
+def _ingest(paths: list[Any] | None, rebuild: bool, label: str) -> Any:
+    from assistant.index.builder import IndexBuilder
+
+    bar = st.progress(0.0, text=f"{label}：解析公告…")
+    builder = IndexBuilder(state.settings())
+    report = builder.run(paths, rebuild=rebuild, progress=_progress_callback(bar, label))
+    bar.progress(1.0, text=f"{label}完成：{report.chunks} 条条款，用时 {report.seconds:.1f} 秒")
+    return report
+
+
+def _upload_section() -> None:
+    st.subheader("上传公告")
+    s = state.settings()
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader("选择公告文件（可多选）", type=[x.lstrip(".") for x in ALLOWED_SUFFIXES],
+                                 accept_multiple_files=True, key="upload_files")
+        go = st.form_submit_button("保存并导入", type="primary")
+    if not go:
+        return
+    if not files:
+        st.warning("请先选择要上传的公告文件。")
+        return
+    with state.user_errors():
+        saver = UploadSaver(s.corpus_dir, s.data_dir / "uploads")
+        saved, refused = saver.run((f.name, f.getvalue()) for f in files)
+        if saved:
+            try:
+                report = _ingest([x.path for x in saved], rebuild=False, label="导入")
+            except BaseException:
+                saver.undo(saved, [x.path.name for x in saved])  # the index is unchanged: so is the corpus
+                raise
+            moved = saver.undo(saved, [f.file for f in report.failures])
+        else:
+            from assistant.index.builder import IngestReport
+
+            report, moved = IngestReport(), []
+        ok = [f for f in report.files if f.status != "failed"]
+        if ok:
+            st.success(f"已导入 {len(ok)} 个文件，共 {sum(f.chunks for f in ok)} 条条款。")
+        _report_table(report, refused, moved)
+
+
+def _reindex_section() -> None:
+    st.subheader("重新索引")
+    st.caption("按公告目录同步索引：新增、更新或移除公告；已计算的向量会复用，不会重新计算。")
+    rebuild = st.checkbox("完全重建（新建向量集合，旧索引在完成前继续可用）", key="rebuild")
+    if st.button("重新索引", key="reindex"):
+        with state.user_errors():
+            report = _ingest(None, rebuild=rebuild, label="重新索引")
+            st.success(f"索引已更新：{report.notices} 份公告文档，{report.chunks} 条条款。")
+            _report_table(report, {}, [])
+
+
+def _feedback_section() -> None:
+    st.subheader("用户反馈")
+    store = state.feedback_store()
+    with state.user_errors():
+        counts = store.counts()
+        c1, c2, c3 = st.columns(3)
+        c1.metric("👍", counts["up"])
+        c2.metric("👎", counts["down"])
+        c3.metric("更正", counts["corrections"])
+        entries = store.entries()
+        if entries:
+            st.dataframe(pd.DataFrame([
+                {"时间": dt.datetime.fromtimestamp(e.created).strftime("%Y-%m-%d %H:%M"), "问题": e.question,
+                 "评价": "👍" if e.rating == "up" else "👎", "更正": e.correction or ""}
+                for e in reversed(entries[-200:])
+            ]), hide_index=True, width="stretch")
+        st.download_button("导出为评测数据（JSONL）", data=store.export_text(),
+                           file_name="feedback-eval.jsonl", mime="application/jsonl", key="export_feedback",
+                           help=EXPORT_HELP)
+
+
+st.title("公告管理")
+with state.user_errors():
+    try:
+        idx = state.index()
+    except ShenbaoError as exc:
+        st.warning(f"{exc}")
+        idx = None
+    if idx is not None:
+        rows = present.notice_rows(idx.snapshot, state.catalogue())
+        c1, c2, c3 = st.columns(3)
+        c1.metric("公告文件", len(idx.snapshot.sources))
+        c2.metric("公告文档", len(rows))
+        c3.metric("条款", len(idx.chunks))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    with st.expander("申报截止时间", expanded=False):
+        components.deadlines_table()
+
+_upload_section()
+_reindex_section()
+_feedback_section()
