@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.answer.composer import CitedAnswerComposer
@@ -124,14 +124,52 @@ class AnswerService:
             session.history.append((q, record))
         return record
 
-    def _ask(self, q: str, session: Session, use_llm: bool) -> AnswerRecord:
+    def ask_stream(self, question: str, session: Session | None = None,
+                   use_llm: bool | None = None) -> Iterator[str | AnswerRecord]:
+        """Like :meth:`ask`, but in LLM mode yields the model's answer text as it is written (the web page
+        streams it), then the record — always last, authoritative, and the one kept in the session.
+
+        Raises:
+            InputError: the question is unusable (raised before anything is yielded).
+        """
+        t0 = time.perf_counter()
+        q = clean_question(question)
+        session = session if session is not None else Session()
+        use = self.use_llm if use_llm is None else use_llm
+
+        def items() -> Iterator[str | AnswerRecord]:
+            with session.lock:
+                resolved, offline = self._offline_for(q, session)
+                record = offline
+                if use and not (offline.refused and not offline.contexts):
+                    try:
+                        agent = self.llm
+                    except LLMError as exc:
+                        agent = None
+                        offline.notices.append(f"模型服务不可用，已改用离线答案（{exc}）。")
+                    for item in agent.stream(resolved, session, offline) if agent is not None else ():
+                        if isinstance(item, AnswerRecord):
+                            record = item
+                        else:
+                            yield item
+                record.latency_ms = (time.perf_counter() - t0) * 1000
+                session.history.append((q, record))
+            yield record
+
+        return items()
+
+    def _offline_for(self, q: str, session: Session) -> tuple[str, AnswerRecord]:
+        """The question with a follow-up resolved, and its offline answer."""
         extracted = self.extractor.run(q)
         resolved = self.resolver.run(q, session.last_question, names_programme=bool(extracted.programme_id))
         if resolved != q:
             log.debug("follow-up resolved")
             extracted = self.extractor.run(resolved)
-        offline = self.offline(resolved, session, extracted)
-        if not use_llm or offline.refused and not offline.contexts:
+        return resolved, self.offline(resolved, session, extracted)
+
+    def _ask(self, q: str, session: Session, use_llm: bool) -> AnswerRecord:
+        resolved, offline = self._offline_for(q, session)
+        if not use_llm or (offline.refused and not offline.contexts):
             return offline
         try:
             return self.llm.run(resolved, session, offline)
