@@ -1,7 +1,8 @@
 """Retrieval alone on a gold set: ours (clause chunks, hybrid) vs two baselines, in one run.
 
 - ours: ClauseChunker chunks, BM25 + e5 dense fused (HybridRetriever);
-- baseline A: LangChain RecursiveCharacterTextSplitter(500, 50) over the raw notices + the same e5 embeddings,
+- baseline A: the eval's naive baseline (assistant/evaluation/baseline.py): LangChain
+  RecursiveCharacterTextSplitter(500, 50) over the same cleaned documents + the same e5 embeddings,
   dense only;
 - baseline B: BM25 only over our clause chunks.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -28,24 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
+from assistant.evaluation.baseline import NaiveRagBaseline  # noqa: E402
+from assistant.evaluation.metrics import rank_all_covered  # noqa: E402
 from assistant.index import HybridRetriever  # noqa: E402
 from assistant.index.builder import IndexBuilder  # noqa: E402
 from assistant.index.clause_index import ClauseIndex  # noqa: E402
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
-def rank_all_covered(quotes: list[str], results: list[str], depth: int = 10) -> int | None:
-    """1-based rank at which every quote is covered by some result so far (None if not within depth)."""
-    need = {norm(q) for q in quotes}
-    seen: list[str] = []
-    for i, r in enumerate(results[:depth], 1):
-        seen.append(norm(r))
-        if all(any(q in s for s in seen) for q in need):
-            return i
-    return None
 
 
 def summarise(ranks: list[int | None]) -> dict[str, float]:
@@ -60,7 +47,8 @@ def summarise(ranks: list[int | None]) -> dict[str, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dataset", nargs="+", type=Path, default=[ROOT.parent / "shared" / "eval" / "dev.jsonl"])
+    ap.add_argument("--dataset", nargs="+", type=Path,
+                    default=[ROOT.parent / "shared" / "eval" / "dev.jsonl"])
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "retrieval_compare.json")
     ap.add_argument("--data-dir", type=Path, help="an existing data dir (default: a temp one)")
     args = ap.parse_args()
@@ -77,13 +65,8 @@ def main() -> int:
     index = ClauseIndex.open(settings)
     ours = HybridRetriever(index)
 
-    # baseline A: recursive character splitter over raw notices, dense only
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-    base_chunks = [c for p in sorted((ROOT / "corpus").glob("*.txt"))
-                   for c in splitter.split_text(p.read_text(encoding="utf-8"))]
-    base_vecs = index.embedder.embed_passages(base_chunks)
+    # baseline A: recursive character splitter over the cleaned documents, dense only (shared with the eval)
+    naive = NaiveRagBaseline(settings, embedder=index.embedder).build()
 
     bm25_texts = [c.text for c in index.chunks]
     rows: dict[str, list[int | None]] = {"ours": [], "baseline_recursive_dense": [], "baseline_bm25": []}
@@ -95,9 +78,7 @@ def main() -> int:
         res = [r.chunk.text for r in ours.run(q, k=10)]
         lat.append((time.perf_counter() - t) * 1000)
         r_ours = rank_all_covered(quotes, res)
-        qv = index.embedder.embed_query(q)
-        order = np.argsort(-(base_vecs @ qv))[:10]
-        r_a = rank_all_covered(quotes, [base_chunks[i] for i in order])
+        r_a = rank_all_covered(quotes, [r.chunk.text for r in naive.retrieve(q, k=10)])
         scores = index.bm25.scores(q)
         r_b = rank_all_covered(quotes, [bm25_texts[i] for i in np.argsort(-scores)[:10]])
         rows["ours"].append(r_ours)
@@ -109,7 +90,7 @@ def main() -> int:
     report["ours"]["query_p50_ms"] = float(np.percentile(lat, 50))
     report["ours"]["query_p95_ms"] = float(np.percentile(lat, 95))
     report["ingest_seconds"] = ingest_s
-    report["chunks"] = {"ours": len(index.chunks), "baseline_recursive": len(base_chunks)}
+    report["chunks"] = {"ours": len(index.chunks), "baseline_recursive": len(naive.chunks)}
     report["misses_ours"] = [p["id"] for p in per_item if p["ours"] is None or p["ours"] > 5]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"summary": report, "items": per_item}, ensure_ascii=False, indent=2),
@@ -119,7 +100,8 @@ def main() -> int:
         s = report[name]
         print(f"{name:28s} {s['evidence_at_5']:10.3f} {s['top1']:7.3f} {s['mrr']:7.3f}")
     print(f"items with quotes: {len(items)}; ours misses@5: {report['misses_ours']}")
-    print(f"query latency ours p50={report['ours']['query_p50_ms']:.1f} ms p95={report['ours']['query_p95_ms']:.1f} ms")
+    print(f"query latency ours p50={report['ours']['query_p50_ms']:.1f} ms "
+          f"p95={report['ours']['query_p95_ms']:.1f} ms")
     return 0
 
 

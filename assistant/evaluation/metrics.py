@@ -158,3 +158,14 @@ def group_scores(items: Sequence[GoldItem], detail: Sequence[dict[str, Any]]) ->
             "failures": sum(1 for d in ds if d["misses"]),
         }
     return out
+
+
+def rank_all_covered(quotes: Sequence[str], results: Sequence[str], depth: int = 10) -> int | None:
+    """1-based rank at which every quote is covered by some result so far (None if not within ``depth``)."""
+    need = {norm(q) for q in quotes}
+    seen: list[str] = []
+    for i, r in enumerate(results[:depth], 1):
+        seen.append(norm(r))
+        if all(any(q in s for s in seen) for q in need):
+            return i
+    return None
