@@ -38,7 +38,7 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     uniq = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
     if not uniq:
         return safe_html(text)
-    pattern = re.compile("|".join(re.escape(t) for t in uniq), re.IGNORECASE)
+    pattern = re.compile("|".join(_term_pattern(t) for t in uniq), re.IGNORECASE)
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(text):
@@ -47,6 +47,13 @@ def highlight(text: str, terms: Iterable[str]) -> str:
         pos = m.end()
     out.append(safe_html(text[pos:]))
     return "".join(out)
+
+
+def _term_pattern(term: str) -> str:
+    """A term's regex: Latin words and numbers only as whole words ("ai" must not mark "Email")."""
+    if term.isascii() and term.isalnum():
+        return rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])"
+    return re.escape(term)
 
 
 def verdict_label(verdict: str | None) -> str:
@@ -171,6 +178,7 @@ def criteria_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
             "类型": KIND_LABELS.get(str(c.get("kind", "")), str(c.get("kind", ""))),
             "依据": f"《{ref.get('notice', '')}》{ref.get('section', '')}",
             "原文": squash(str(ref.get("quote", ""))),
+            "说明": str(c.get("note") or ""),
         })
     return rows
 

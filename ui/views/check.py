@@ -1,4 +1,4 @@
-"""资格自查: choose a programme, fill the applicant form (generated from the profile model), get the ruling."""
+"""资格自查: choose a programme, fill the applicant form (from the profile model), get the ruling."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import streamlit as st
 from assistant.errors import ShenbaoError
 from ui import components, present, state
 
-GROUPS = {"unit": "申报单位", "platform": "平台与机构", "partner": "合作方", "project": "项目", "person": "负责人/申请人"}
+GROUPS = {"unit": "申报单位", "platform": "平台与机构", "partner": "合作方", "project": "项目",
+          "person": "负责人/申请人"}
 UNKNOWN = "（未知）"
 YES, NO = "是", "否"
 
@@ -32,8 +33,9 @@ def _field_widget(f: dict[str, Any], key: str) -> Any:
         return None if v == UNKNOWN else v
     if kind == "multi_choice":
         labels = {c["value"]: c["label"] for c in choices}
+        hint = "未知则不选；没有请选“无”" if "none" in labels else "未知则不选"
         v = st.multiselect(label, [c["value"] for c in choices], format_func=lambda x: labels.get(x, x),
-                           key=key, help=helptext, placeholder="未知则不选；没有请选“无”" if "none" in labels else "未知则不选")
+                           key=key, help=helptext, placeholder=hint)
         return v or None
     if kind == "yes_no":
         v = st.radio(label, [UNKNOWN, YES, NO], horizontal=True, key=key, help=helptext)
@@ -58,7 +60,8 @@ def _form(programme_id: str, wanted: set[str] | None) -> dict[str, Any] | None:
     facts: dict[str, Any] = {}
     with st.form(f"profile-{programme_id}"):
         for group, title in GROUPS.items():
-            fields = [f for f in schema if f.get("group") == group and (wanted is None or f["name"] in wanted)]
+            fields = [f for f in schema
+                      if f.get("group") == group and (wanted is None or f["name"] in wanted)]
             if not fields:
                 continue
             with st.expander(title, expanded=group == "unit" or wanted is not None):
@@ -74,8 +77,9 @@ def _form(programme_id: str, wanted: set[str] | None) -> dict[str, Any] | None:
 
 def _show_result(result: dict[str, Any]) -> None:
     components.verdict_badge(result.get("verdict"))
-    st.markdown(f"**{present.safe_html(str(result.get('programme_title', '')))}**：{present.verdict_label(result.get('verdict'))}"
-                "（由规则逐条校验，依据公告原文）", unsafe_allow_html=True)
+    title = present.safe_html(str(result.get("programme_title", "")))
+    st.markdown(f"**{title}**：{present.verdict_label(result.get('verdict'))}（由规则逐条校验，依据公告原文）",
+                unsafe_allow_html=True)
     rows = present.criteria_rows(result)
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -86,43 +90,37 @@ def _show_result(result: dict[str, Any]) -> None:
             st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
 
 
-def _hand_over(programme: Any, facts: dict[str, Any]) -> None:
+def _hand_over(programme: dict[str, Any], facts: dict[str, Any]) -> None:
     """Continue in the chat with these facts: the conversation knows the programme and the answers."""
     session = state.chat_session()
     session.facts.update(facts)
-    session.programme_id = _pid(programme)
+    session.programme_id = programme["id"]
     session.pending_eligibility = True
-    st.session_state["pending_question"] = f"我们能申报{_title(programme)}吗？"
+    st.session_state["pending_question"] = f"我们能申报{programme['title']}吗？"
 
 
-def _pid(p: Any) -> str:
-    return str(p.get("id") if isinstance(p, dict) else getattr(p, "id", p))
-
-
-def _title(p: Any) -> str:
-    return str(p.get("title") if isinstance(p, dict) else getattr(p, "title", _pid(p)))
-
-
-def _wanted(p: Any) -> set[str] | None:
-    facts = p.get("facts") if isinstance(p, dict) else getattr(p, "facts", None)
-    return set(facts) if facts else None
+def _facts_read(checker: Any, programme_id: str) -> set[str]:
+    """The profile fields a programme's criteria read (its rule data), for a short form."""
+    prog = checker.programme(programme_id)
+    return {f for c in prog.criteria for f in (*c.facts, *c.when, *c.unless)}
 
 
 st.title("资格自查")
 st.caption("选择要申报的项目，填写单位和项目情况；不清楚的项留空（按“未知”处理，结论为“需补充信息”，不会猜测）。")
 with state.user_errors():
-    programmes = _programmes()
-    by_id = {_pid(p): p for p in programmes}
-    pid = st.selectbox("申报项目", list(by_id), format_func=lambda x: _title(by_id[x]), key="check_programme")
-    prog = by_id[pid]
-    only_needed = st.toggle("只显示该项目用到的条件", value=True, key="only_needed") if _wanted(prog) else False
-    facts = _form(pid, _wanted(prog) if only_needed else None)
-    if facts is not None:
-        from assistant.eligibility import ApplicantProfile, EligibilityChecker
+    from assistant.eligibility import ApplicantProfile, EligibilityChecker, list_programmes
 
+    checker = EligibilityChecker()
+    by_id = {p["id"]: p for p in list_programmes()}
+    pid = st.selectbox("申报项目", list(by_id), key="check_programme",
+                       format_func=lambda x: f"{by_id[x]['title']}（{by_id[x]['notice']}）")
+    prog = by_id[pid]
+    only_needed = st.toggle("只显示该项目用到的条件", value=True, key="only_needed")
+    facts = _form(pid, _facts_read(checker, pid) if only_needed else None)
+    if facts is not None:
         try:
             profile = ApplicantProfile.from_facts(facts)
-            result = EligibilityChecker().run(pid, profile)
+            result = checker.run(pid, profile)
         except ShenbaoError as exc:
             st.error(str(exc))
         else:
