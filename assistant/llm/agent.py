@@ -100,6 +100,8 @@ class AgentAnswerer:
         self.validator = CitationValidator()
         self.eligibility_tool = eligibility_tool
         self.model = self._make_model(max_tokens)
+        if not settings.log_questions:
+            _quiet_client_logs()
 
     @property
     def mode(self) -> str:
@@ -325,6 +327,18 @@ class AgentAnswerer:
         log.warning("LLM request failed: %s", type(exc).__name__)
         key = s.openai_api_key
         return LLMError(msg.replace(key, "***") if key else msg)
+
+
+def _quiet_client_logs() -> None:
+    """Keep the clients' DEBUG records (whole request bodies: the question, the clauses) out of the logs.
+
+    ``openai`` logs every request's JSON at DEBUG; with ``shenbao -v`` that would put question text in the
+    logs, which ``SHENBAO_LOG_QUESTIONS`` must allow first. The key itself is never in those records.
+    """
+    for name in ("openai", "httpcore"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
 
 
 def _text(content: Any) -> str:

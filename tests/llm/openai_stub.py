@@ -4,7 +4,8 @@ Each ``POST /v1/chat/completions`` takes the next reply of the script; a reply c
 function of the request body returning one (to cite the clause ids the tool actually returned). Requests
 with ``"stream": true`` get server-sent events (``data: {chunk}`` lines, then ``data: [DONE]``). Every
 request is recorded (path, lower-cased headers, raw body, parsed JSON) so tests can assert on what the
-client sent. When the script is exhausted the server answers 500, which a test notices.
+client sent. When the script is exhausted, or a reply function fails, the server answers 500 and the
+error is kept in ``errors``; leaving the ``with`` block then fails the test with it.
 
 Usage::
 
@@ -16,6 +17,7 @@ Usage::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -81,11 +83,12 @@ def tool_call(name: str, args: dict[str, Any], call_id: str | None = None) -> di
 
 def final_json(answer: str, citations: Iterable[tuple[str, str]] = (), found: bool = True) -> str:
     """The final answer in the shape the system prompt asks for."""
-    return json.dumps({"answer": answer, "found": found,
-                       "citations": [{"clause_id": cid, "quote": q} for cid, q in citations]}, ensure_ascii=False)
+    cited = [{"clause_id": cid, "quote": q} for cid, q in citations]
+    return json.dumps({"answer": answer, "found": found, "citations": cited}, ensure_ascii=False)
 
 
-_CLAUSE = re.compile(r'<clause id="([^"]+)">\n公告：《(.*?)》\n章节：(.*?)\n原文：(.*?)\n</clause>', re.DOTALL)
+_CLAUSE = re.compile(r'<clause id="([^"]+)">\n公告：《(.*?)》\n章节：(.*?)\n原文：(.*?)\n</clause>',
+                     re.DOTALL)
 
 
 def tool_clauses(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -103,11 +106,13 @@ class OpenAIStub:
     def __init__(self, *script: Script) -> None:
         self.script: deque[Script] = deque(script)
         self.received: list[Received] = []
+        self.errors: list[str] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -126,11 +131,20 @@ class OpenAIStub:
         self._stop.set()  # wakes any handler still sleeping in a slow reply
         self._server.shutdown()
         self._server.server_close()
+        if self.errors and not exc[0]:
+            raise AssertionError(f"scripted server: {self.errors}")
 
     def _next(self, body: dict[str, Any]) -> Reply:
         with self._lock:
-            item = self.script.popleft() if self.script else Reply(status=500, content="script exhausted")
-        return item(body) if callable(item) else item
+            if not self.script:
+                self.errors.append("script exhausted")
+                return Reply(status=500, content="script exhausted")
+            item = self.script.popleft()
+        try:
+            return item(body) if callable(item) else item
+        except Exception as exc:  # a reply function's assertion: report it, answer 500
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            return Reply(status=500, content="reply function failed")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
@@ -151,10 +165,8 @@ class OpenAIStub:
                 reply = stub._next(body)
                 if reply.delay and stub._stop.wait(reply.delay):
                     return
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     self._respond(reply, body)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                    pass
 
             def _respond(self, reply: Reply, body: dict[str, Any]) -> None:
                 if reply.raw is not None:
