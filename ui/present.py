@@ -46,7 +46,7 @@ def highlight(text: str, terms: Iterable[str]) -> str:
         out.append(f"<mark>{safe_html(m.group(0))}</mark>")
         pos = m.end()
     out.append(safe_html(text[pos:]))
-    return "".join(out)
+    return "".join(out).replace("</mark><mark>", "")  # adjacent terms read as one phrase
 
 
 def _term_pattern(term: str) -> str:

@@ -30,6 +30,7 @@ def test_highlight_marks_terms_longest_first_and_escapes() -> None:
     out = present.highlight("项目牵头单位应在市辖区（不含赣榆区）注册<b>", terms)
     assert "<mark>赣榆区</mark>" in out and "<mark>牵头单位</mark>" in out
     assert "<mark>赣榆</mark>" not in out
+    assert present.highlight("科技创新券", ["创新", "券"]) == "科技<mark>创新券</mark>"  # adjacent: one mark
     assert "&lt;b&gt;" in out
     assert present.highlight("Email AI 项目", ["ai"]).count("<mark>") == 1  # case-insensitive ASCII
     assert present.highlight("无词", []) == present.safe_html("无词")
