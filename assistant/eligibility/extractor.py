@@ -1,0 +1,637 @@
+"""Offline fact extraction: a Chinese question → applicant profile facts and the programme it names.
+
+Deterministic and conservative: a fact is filled only when the question states it (places through the
+gazetteer, dates, amounts, qualifications, project kinds), with negation (没有/无/未/不/非) read in the few
+characters before a cue. Places that name the programme ("连云港市重点研发计划") are not taken as the
+applicant's registration; countries and 港澳台 are read as the cooperation partner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.eligibility.gazetteer import Gazetteer, PlaceMention, load_gazetteer
+
+# --------------------------------------------------------------------------- programme vocabulary
+LYG_INTL = ["lyg-2024-intl-6101", "lyg-2024-intl-6201", "lyg-2024-intl-6301", "lyg-2024-intl-6302",
+            "lyg-2024-intl-6401", "lyg-2024-intl-6402"]
+JS_INTL = ["js-2024-intl-bilateral", "js-2024-intl-country", "js-2024-intl-belt-road", "js-2024-intl-hmt",
+           "js-2024-intl-transfer-agency", "js-2024-intl-offshore"]
+CAPACITY = ["lyg-2024-capacity-4101", "lyg-2024-capacity-4201", "lyg-2024-capacity-4202",
+            "lyg-2024-capacity-4301"]
+BASIC = ["lyg-2024-basic-youth", "lyg-2024-basic-general"]
+KEY_RD = ["lyg-2024-key-rd-industry", "lyg-2024-key-rd-social"]
+
+# (pattern, scope, programme ids) — scope: "lyg" / "js" / "nt" / "any" / "intl" (lyg or js by context).
+# Ordered specific first; a later, vaguer pattern is ignored where a specific one already matched.
+_PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
+    (r"4101|燃气轮机", "lyg", ["lyg-2024-capacity-4101"]),
+    (r"4201|新型研发机构备案|备案.{0,4}新型研发机构", "lyg", ["lyg-2024-capacity-4201"]),
+    (r"4202|新型研发机构(奖补|补助|奖励)", "lyg", ["lyg-2024-capacity-4202"]),
+    (r"4301|贯标", "lyg", ["lyg-2024-capacity-4301"]),
+    (r"创新能力建设", "lyg", CAPACITY),
+    (r"6101", "lyg", ["lyg-2024-intl-6101"]),
+    (r"6201", "lyg", ["lyg-2024-intl-6201"]),
+    (r"6301", "lyg", ["lyg-2024-intl-6301"]),
+    (r"6302|海外研发机构建设", "lyg", ["lyg-2024-intl-6302"]),
+    (r"6401|高端外国专家", "lyg", ["lyg-2024-intl-6401"]),
+    (r"6402|外国科技创新人才", "lyg", ["lyg-2024-intl-6402"]),
+    (r"引进外国人才|外国(专家|人才)引进", "lyg", ["lyg-2024-intl-6401", "lyg-2024-intl-6402"]),
+    (r"双边(创新)?合作", "js", ["js-2024-intl-bilateral"]),
+    (r"重点国别", "js", ["js-2024-intl-country"]),
+    (r"离岸|境外(研发|孵化|创新)机构建设", "js", ["js-2024-intl-offshore"]),
+    (r"一带一路.{0,3}(创新)?合作(项目)?", "intl", ["lyg-2024-intl-6101", "js-2024-intl-belt-road"]),
+    (r"(国际)?技术转移服务机构", "intl", ["lyg-2024-intl-6301", "js-2024-intl-transfer-agency"]),
+    (r"产业技术研发合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-country"]),
+    (r"港澳台(科技)?合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-hmt"]),
+    (r"国际(科技)?合作|对外创新合作", "intl", LYG_INTL + JS_INTL),
+    (r"青年(科技创新人才)?(项目|人才)", "lyg", ["lyg-2024-basic-youth"]),
+    (r"面上项目|面上", "lyg", ["lyg-2024-basic-general"]),
+    (r"基础研究", "lyg", BASIC),
+    (r"软科学", "lyg", ["lyg-2024-soft-science"]),
+    (r"前瞻性|前瞻技术", "nt", ["nt-2023-frontier"]),
+    (r"产业前瞻|关键技术", "lyg", ["lyg-2024-key-rd-industry"]),
+    (r"社会发展", "lyg", ["lyg-2024-key-rd-social"]),
+    (r"成果转化", "lyg", ["lyg-2024-transfer"]),
+    (r"重点研发", "key_rd", KEY_RD),
+]
+_PROGRAMME_RE = [(re.compile(p), scope, ids) for p, scope, ids in _PROGRAMME_PATTERNS]
+
+# A programme mention that describes a held or parallel project, not the one applied for.
+_CONTEXT_BEFORE = re.compile(r"(在研|承担|主持|同时(申报|申请)|已(经)?(申报|申请|获|立项)|还申报了|正在申报|获得过|承担过)[^，,。；;？?]{0,8}$")
+_CONTEXT_AFTER = re.compile(r"^[^，,。；;？?]{0,8}?(在研|项目在研|尚未(验收|结题)|还没(验收|结题))")
+
+# --------------------------------------------------------------------------- fact vocabulary
+_NEG = re.compile(r"(没有|没|无|未|不|非|尚未|还没有|还没|并未|从未)")
+_ENTITY_WORDS: list[tuple[str, str]] = [
+    (r"新型研发机构", "new_rd_institution"),
+    (r"科研院所|研究所|研究院|科研机构|研究中心|中科院", "research_institute"),
+    (r"高校|大学|学院|高等院校|我校|本校", "university"),
+    (r"事业单位|医院", "public_institution"),
+    (r"公司|企业|我司|本司|厂|集团|民企|国企", "enterprise"),
+]
+_PROJECT_KINDS: list[tuple[str, str]] = [
+    (r"省.{0,6}(揭榜挂帅|赛马)|(揭榜挂帅|赛马).{0,3}制", "provincial_jiebang_saima"),
+    (r"市.{0,6}揭榜挂帅|揭榜挂帅", "city_jiebang"),
+    (r"省.{0,6}(国际科技合作|港澳台科技合作|国际合作)", "provincial_intl"),
+    (r"省.{0,6}成果转化", "provincial_transfer"),
+    (r"(市.{0,6})?成果转化", "city_transfer"),
+    (r"省.{0,6}(科技计划|重点研发|科技项目|项目)", "provincial_st"),
+    (r"(市.{0,6})?重点研发", "city_key_rd"),
+    (r"市.{0,6}(科技计划|科技项目)", "city_other"),
+]
+_TALENT = [(r"双创", "shuangchuang"), (r"花果山英才|花果山", "huaguoshan")]
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(text: str) -> float | None:
+    """A small Chinese numeral (一…九十九) or Arabic number."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if text == "十":
+        return 10.0
+    m = re.fullmatch(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", text)
+    if m:
+        return float(_CN_DIGITS.get(m.group(1) or "一", 1) * 10 + _CN_DIGITS.get(m.group(2) or "零", 0))
+    if len(text) == 1 and text in _CN_DIGITS:
+        return float(_CN_DIGITS[text])
+    return None
+
+
+@dataclass
+class Extraction:
+    """What a question states: profile facts, the programme (when unambiguous) and candidate programmes."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    programme_id: str | None = None
+    programme_candidates: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {"facts": self.facts, "programme_id": self.programme_id,
+                "programme_candidates": self.programme_candidates}
+
+
+def negated(text: str, start: int, window: int = 6) -> bool:
+    """True when a negation word stands in the few characters before ``start`` (same clause only).
+
+    "不少于/不超过/不低于/不含" are quantity phrases, not negation.
+    """
+    left = re.split(r"[，,。；;？?！!、]", text[max(0, start - window):start])[-1]
+    left = re.sub(r"不(少于|超过|低于|含|到|足)", "", left)
+    left = re.sub(r"(有没有|是否|是不是|能不能|可不可以|有无)", "", left)
+    return bool(_NEG.search(left))
+
+
+class FactExtractor:
+    """Turns a question into profile facts and a programme guess.
+
+    Args:
+        reference_year: the year "今年/去年" refer to — the application round of the notices (2024).
+        gazetteer: place names; default the bundled one.
+    """
+
+    def __init__(self, reference_year: int = 2024, gazetteer: Gazetteer | None = None) -> None:
+        if not 2000 <= int(reference_year) <= 2100:
+            raise ValueError(f"reference_year 应在 2000–2100 之间，收到 {reference_year!r}")
+        self.reference_year = int(reference_year)
+        self.gaz = gazetteer or load_gazetteer()
+
+    def run(self, question: str) -> Extraction:
+        """Facts and programme of ``question`` (never raises on odd input; unknown stays absent)."""
+        text = self._normalise(question if isinstance(question, str) else "")
+        out = Extraction()
+        ids, cands = self._programme(text)
+        out.programme_id, out.programme_candidates = ids, cands
+        facts: dict[str, Any] = {}
+        mentions = self.gaz.find(text)
+        self._places(text, mentions, facts)
+        self._entity(text, facts)
+        self._role(text, facts)
+        self._dates(text, facts)
+        self._person(text, facts)
+        self._amounts(text, facts)
+        self._projects(text, facts)
+        self._flags(text, facts)
+        out.facts = facts
+        return out
+
+    # ------------------------------------------------------------------ text
+    @staticmethod
+    def _normalise(q: str) -> str:
+        table = str.maketrans("０１２３４５６７８９．％：，（）", "0123456789.%:,()")
+        q = q.translate(table)
+        q = re.sub(r"(?<=\d),(?=\d{3})", "", q)  # 1,500万
+        return re.sub(r"\s+", "", q)
+
+    # ------------------------------------------------------------------ programme
+    def _programme(self, text: str) -> tuple[str | None, list[str]]:
+        region = self._notice_region(text)
+        groups: list[list[str]] = []
+        covered: list[tuple[int, int]] = []
+        for rx, scope, ids in _PROGRAMME_RE:
+            for m in rx.finditer(text):
+                if any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
+                    continue
+                if _CONTEXT_BEFORE.search(text[: m.start()]) or _CONTEXT_AFTER.search(text[m.end():]):
+                    covered.append((m.start(), m.end()))
+                    continue
+                picked = self._scoped(ids, scope, region, text)
+                if not picked:
+                    continue
+                covered.append((m.start(), m.end()))
+                groups.append(picked)
+        # a family named alongside one of its lines ("基础研究计划青年项目"): keep the specific line
+        found: list[str] = []
+        for g in groups:
+            if any(set(h) < set(g) for h in groups):
+                continue
+            found.extend(i for i in g if i not in found)
+        if not found:
+            if region == "nt" and re.search(r"项目|专项|计划|申报", text):
+                found = ["nt-2023-frontier"]
+            else:
+                return None, []
+        if len(found) == 1:
+            return found[0], found
+        return None, found
+
+    def _scoped(self, ids: list[str], scope: str, region: str | None, text: str) -> list[str]:
+        if scope == "key_rd":
+            if region == "nt":
+                return ["nt-2023-frontier"]
+            return [] if region == "js" else ids
+        if scope == "intl":
+            if region == "js":
+                return [i for i in ids if i.startswith("js-")]
+            if region == "lyg":
+                return [i for i in ids if i.startswith("lyg-")]
+            return ids
+        if scope == "nt":
+            return ids if region != "lyg" or "南通" in text else []
+        if scope == "lyg" and region == "nt" and not re.search(r"连云港|\d{4}", text):
+            return []
+        if scope == "js" and region == "lyg":
+            return []
+        return ids
+
+    @staticmethod
+    def _notice_region(text: str) -> str | None:
+        """Which notice the question is about: 连云港 (市), 江苏 (省) or 南通, from programme phrasing."""
+        if re.search(r"南通", text):
+            return "nt"
+        if re.search(r"连云港.{0,4}(市)?(的)?[^，,。？?]{0,12}(计划|项目|专项|指南)|市级|市(重点|科技|基础|创新|政策)"
+                     r"|(6[1-4]0[12])|来连", text):
+            return "lyg"
+        if re.search(r"省(科技|国际|级|重点国别|双边|港澳台|“?一带一路)|江苏省.{0,8}(计划|项目)|省科技厅", text):
+            return "js"
+        return None
+
+    # ------------------------------------------------------------------ places
+    _PROGRAMME_AFTER = re.compile(
+        r"^(市|省)?(的)?(\d{4}年度?)?[“‘]?(重点研发|基础研究|前瞻|创新能力|政策引导|软科学|国际科技|港澳台科技|外国|高端外国"
+        r"|科技成果转化|成果转化|科技计划|科技局|科技厅|专项|计划|市级|引进|重点国别|一带一路|双创|花果山)")
+    _PARTNER_BEFORE = re.compile(r"(合作方|合作伙伴|外方|合作单位|合作机构|对方|合作国|与|和|同|跟|联合)[^，,。；;]{0,6}$")
+    _PARTNER_AFTER = re.compile(r"^[^，,。；;]{0,8}(合作|的合作|方|机构开展|伙伴)")
+    _COMPANY_AFTER = re.compile(r"^(市|省)?(的)?[^，,。；;]{0,4}(企业|公司)")
+
+    def _places(self, text: str, mentions: list[PlaceMention], facts: dict[str, Any]) -> None:
+        own_city: str | None = None
+        for m in mentions:
+            before, after = text[: m.start], text[m.end:]
+            place = m.place
+            if place.kind in ("country", "region"):
+                if re.search(r"(来自|是|为)$", before) and re.match(r"^(籍|国籍|人|专家)", after):
+                    continue  # the talent's nationality, not a partner
+                if place.kind == "country" and not negated(text, m.start):
+                    facts.setdefault("partner_country", place.name)
+                elif place.kind == "region" and not negated(text, m.start):
+                    facts.setdefault("partner_region", place.name)
+                continue
+            if self._PROGRAMME_AFTER.match(after) and not re.search(r"(注册|位于|在|落户)$", before):
+                continue  # names the programme's notice, not the applicant
+            if re.match(r"^(工作|来|参与)", after) or re.search(r"来$", before):
+                continue  # 来连云港工作: the talent's move, not registration
+            if self._PARTNER_BEFORE.search(before) and self._COMPANY_AFTER.match(after):
+                city = self._city_of(place)
+                if city:
+                    facts.setdefault("enterprise_partner_city", city)
+                facts.setdefault("has_enterprise_partner", True)
+                continue
+            if self._PARTNER_BEFORE.search(before[-3:]) and self._PARTNER_AFTER.match(after):
+                continue
+            if place.kind == "zone_word":
+                zone = self.gaz.district(place.name, own_city or self._city_in(text))
+                if zone is not None and "registered_district" not in facts:
+                    facts["registered_district"] = zone.name
+                continue
+            if place.kind == "province":
+                facts.setdefault("registered_province", place.name)
+            elif place.kind == "city":
+                if "registered_city" not in facts:
+                    facts["registered_city"] = place.name
+                    own_city = place.name
+            elif place.kind == "district" and "registered_district" not in facts:
+                if facts.get("registered_city") and facts["registered_city"] != place.city:
+                    continue  # a district of another city than stated: do not contradict
+                facts["registered_district"] = place.name
+                facts.setdefault("registered_city", place.city)
+        if "registered_district" in facts:
+            place = self.gaz.district(facts["registered_district"])
+            if place is not None:
+                facts["registered_city"] = place.city
+        if "registered_city" in facts:
+            city = self.gaz.city(facts["registered_city"])
+            if city is not None:
+                if facts.get("registered_province") not in (None, city.province):
+                    facts.pop("registered_province")  # "江苏…南通": keep the finer one
+                facts["registered_province"] = city.province
+        if re.search(r"(在|于|本市|我市)?(境外|国外|海外)注册", text):
+            facts.pop("registered_city", None)
+
+    def _city_of(self, place: Any) -> str | None:
+        return place.city if place.kind in ("city", "district") else None
+
+    def _city_in(self, text: str) -> str | None:
+        for m in self.gaz.find(text):
+            if m.place.kind in ("city", "district"):
+                return m.place.city
+        return None
+
+    # ------------------------------------------------------------------ unit
+    def _entity(self, text: str, facts: dict[str, Any]) -> None:
+        subject = re.sub(r"(联合|合作|携手|和|与)[^，,。；;]{0,10}?(企业|公司|高校|大学|研究所|研究院)", "", text)
+        subject = re.sub(r"(企业|公司)(参与|联合)", "", subject)
+        subject = re.sub(r"(关联|依托|境外|海外|国外|外资|国际知名)(企业|公司|机构)", "", subject)
+        subject = re.sub(r"(一流|著名)(高校|大学)", "", subject)
+        best: tuple[int, str] | None = None
+        for pattern, code in _ENTITY_WORDS:
+            m = re.search(pattern, subject)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), code)
+        if best is not None:
+            facts["entity_type"] = best[1]
+        name = re.search(r"(我们是|本单位是|我单位是|申报单位是|单位名称[是为:]?)([\u4e00-\u9fa5]{4,30}?"
+                         r"(有限公司|研究中心|研究院|研究所|大学|学院))", text)
+        if name and not re.match(r"^(一家|一所|一个|某)", name.group(2)):
+            facts["organization_name"] = name.group(2)
+        if re.search(r"分公司|分支机构|非独立法人|不具有?独立法人|不是独立法人|没有独立法人", text):
+            facts["independent_legal_person"] = False
+        elif re.search(r"独立法人", text) and not negated(text, text.index("独立法人")):
+            facts["independent_legal_person"] = True
+
+    @staticmethod
+    def _role(text: str, facts: dict[str, Any]) -> None:
+        if re.search(r"(作为|以)(参与|合作)(单位|方)|参与单位|不牵头|不作为牵头", text):
+            facts["applicant_role"] = "partner"
+        elif re.search(r"牵头", text) and not re.search(r"(企业|高校|大学|院所|机构)牵头的", text):
+            m = re.search(r"牵头", text)
+            if m and not negated(text, m.start()):
+                facts["applicant_role"] = "lead"
+
+    # ------------------------------------------------------------------ dates
+    _DATE = re.compile(
+        r"(?P<rel>今年|去年|前年)(?P<rm>\d{1,2})?月?|(?P<y>(19|20)\d{2})(?:年|[-/.])(?:(?P<m>\d{1,2})(?:月|[-/.]|(?=\D)|$)"
+        r"(?:(?P<d>\d{1,2})[日号]?)?)?")
+
+    def _date_value(self, m: re.Match[str]) -> str | None:
+        if m.group("rel"):
+            year = self.reference_year - {"今年": 0, "去年": 1, "前年": 2}[m.group("rel")]
+            month = m.group("rm")
+            return f"{year:04d}-{int(month):02d}" if month and 1 <= int(month) <= 12 else f"{year:04d}"
+        year = int(m.group("y"))
+        month, day = m.group("m"), m.group("d")
+        if month and 1 <= int(month) <= 12:
+            if day:
+                try:
+                    return dt.date(year, int(month), int(day)).isoformat()
+                except ValueError:
+                    return f"{year:04d}-{int(month):02d}"
+            return f"{year:04d}-{int(month):02d}"
+        return f"{year:04d}"
+
+    def _dates(self, text: str, facts: dict[str, Any]) -> None:
+        for m in self._DATE.finditer(text):
+            after = text[m.end(): m.end() + 14]
+            before = text[max(0, m.start() - 14): m.start()]
+            if re.match(r"^(年度|年的|年版)", text[m.end() - 1:m.end() + 2]) and not re.search(r"注册|成立|出生|生", after[:4]):
+                continue
+            value = self._date_value(m)
+            if value is None:
+                continue
+            if re.match(r"^(年)?(出生|生|后)", after) or re.search(r"(出生于|生于|出生在|出生日期[是为:]?)$", before):
+                if re.match(r"^(年)?后", after) and m.group("y") and not m.group("m"):
+                    facts.setdefault("born_from_year", int(m.group("y")))
+                elif len(value) == 10:
+                    facts.setdefault("birth_date", value)
+                else:
+                    facts.setdefault("birth_year", int(value[:4]))
+                continue
+            window = before[-8:] + "|" + after[:10]
+            if re.search(r"境外|海外|国外", window) and re.search(r"并购|注册|成立|设立", window):
+                facts.setdefault("overseas_institution_date", value)
+                facts.setdefault("has_overseas_institution", True)
+            elif re.search(r"(意向性?协议|签约|签订|签署)", window):
+                facts.setdefault("agreement_date", value)
+            elif re.search(r"来连|来我市|来到|来华|到连云港|来连云港|入职|到岗|来.{0,4}工作", window):
+                facts.setdefault("arrival_date", value)
+            elif re.search(r"注册|成立|设立|创办|创立|登记", window):
+                facts.setdefault("registered_date", value)
+        # "90后" / "85后"
+        m2 = re.search(r"(?<!\d)([5-9]\d|0\d)后", text)
+        if m2 and "born_from_year" not in facts and "birth_year" not in facts:
+            yy = int(m2.group(1))
+            facts["born_from_year"] = (1900 if yy >= 50 else 2000) + yy
+
+    # ------------------------------------------------------------------ person
+    def _person(self, text: str, facts: dict[str, Any]) -> None:
+        m = re.search(r"(今年|现年|年龄)?([一二三四五六七八九十两]{1,3}|\d{2})周?岁", text)
+        if m and not re.search(r"(不超过|以下|以上|以内|不满)$", text[: m.start()]):
+            age = _cn_number(m.group(2))
+            if age is not None and 0 < age < 120 and not re.match(r"^(以下|以上|以内)", text[m.end():]):
+                facts["age"] = int(age)
+        if re.search(r"男(性|士|的|生)?(?!女)", text) and not re.search(r"女", text):
+            facts["gender"] = "male"
+        elif re.search(r"女(性|士|的|生|科研|博士|老师)?", text) and not re.search(r"男", text):
+            facts["gender"] = "female"
+        # degree
+        dm = re.search(r"博士(学位|学历|研究生|毕业|后)?", text)
+        if dm and not re.search(r"博士(生导师|点)", text[dm.start():dm.start() + 5]):
+            if negated(text, dm.start()) or re.search(r"^[^，,。]{0,3}(在读|未毕业)", text[dm.end():]):
+                facts["degree"] = "not_doctor"
+            else:
+                facts["degree"] = "doctor"
+        if "degree" not in facts or facts["degree"] == "not_doctor":
+            for pat, code in ((r"硕士|研究生", "master"), (r"本科|学士", "bachelor"), (r"大专|专科", "associate")):
+                mm = re.search(pat, text)
+                if mm and not negated(text, mm.start()):
+                    facts["degree"] = code
+                    break
+        # professional title (the person's own; positions abroad are handled below)
+        abroad = re.search(r"(国外|海外|境外|外国|国际知名)[^，,。；;]{0,14}(副教授|教授|研究员|高级职务|中高级职务|高管|首席)", text)
+        title_text = text.replace(abroad.group(0), "") if abroad else text
+        tm = re.search(r"(正高|副高|高级(专业技术)?(职称|职务)|高级工程师|高工|副教授|教授|副研究员|研究员|主任医师|高级经济师)",
+                       title_text)
+        if tm:
+            facts["professional_title"] = "not_senior" if negated(title_text, tm.start()) else "senior"
+        else:
+            im = re.search(r"中级(职称)?|讲师|工程师|主治医师|助理研究员", title_text)
+            if im and not negated(title_text, im.start()):
+                facts["professional_title"] = "intermediate"
+            elif re.search(r"初级(职称)?|助理工程师", title_text):
+                facts["professional_title"] = "junior"
+            elif re.search(r"(没有|无)(任何)?职称", title_text):
+                facts["professional_title"] = "none"
+        if abroad:
+            facts["holds_senior_position_abroad"] = not negated(text, abroad.start())
+        # nationality
+        nm = re.search(r"外籍|外国籍|外国(专家|人|科学家|人才)|老外", text)
+        if nm and not negated(text, nm.start(), 3):
+            facts["nationality"] = "foreign"
+        elif re.search(r"中国籍|中国公民|华人.{0,3}中国国籍", text):
+            facts["nationality"] = "chinese"
+        # talent programmes
+        sel = [code for pat, code in _TALENT if re.search(pat, text)]
+        if sel:
+            m3 = re.search(r"入选|获评|获得|是", text)
+            neg = bool(re.search(r"(没有|没|未|尚未|还没有?|不曾)(入选|获评|获得)", text))
+            facts["selected_talent_programmes"] = [] if neg else sel if m3 or sel else sel
+        elif re.search(r"(没有|未|尚未)入选(过)?(任何)?(人才计划|人才项目)", text):
+            facts["selected_talent_programmes"] = []
+        if re.search(r"全职(工作)?(满)?(3|三)年", text):
+            fm = re.search(r"全职", text)
+            facts["full_time_3_years"] = not (fm and negated(text, fm.start(), 4))
+        elif re.search(r"兼职|不能全职|无法全职", text):
+            facts["full_time_3_years"] = False
+        wm = re.search(r"工作许可", text)
+        if wm:
+            facts["has_work_permit"] = not negated(text, wm.start(), 8)
+        if re.search(r"急需紧缺|突出成绩|破格", text):
+            facts["exceptional_talent"] = True
+
+    # ------------------------------------------------------------------ amounts
+    @staticmethod
+    def _wan(num: str, unit: str) -> float:
+        value = float(num)
+        return value * 10000 if unit.startswith("亿") else value
+
+    def _amounts(self, text: str, facts: dict[str, Any]) -> None:
+        for m in re.finditer(_NUM + r"(亿元|亿|万元|万)", text):
+            value = self._wan(m.group(1), m.group(2))
+            ctx = text[max(0, m.start() - 14): m.start()]
+            if re.search(r"(销售收入|营收|营业收入|销售额|年收入|主营业务收入|产值)[^，,。]*$", ctx):
+                facts.setdefault("annual_revenue_wan", value)
+            elif re.search(r"(研发|总|项目)?投入[^，,。]*$|(研发|项目)(总)?(经费|预算)[^，,。]*$|总投资[^，,。]*$", ctx):
+                facts.setdefault("rd_investment_wan", value)
+        for m in re.finditer(_NUM + r"\s*(%|％|个百分点)", text):
+            ctx = text[max(0, m.start() - 24): m.start()]
+            value = float(m.group(1))
+            if value > 100:
+                continue
+            if re.search(r"关联", ctx):
+                facts.setdefault("related_party_revenue_share", value)
+            elif re.search(r"科技服务|技术服务|研发服务", ctx):
+                facts.setdefault("tech_service_revenue_share", value)
+        m = re.search(_NUM + r"(平方米|平米|㎡)", text)
+        if m:
+            facts["rd_space_sqm"] = float(m.group(1))
+        m = re.search(r"高层次(专职)?研发人员(及|和)高层管理人员(共|有|共有)?([一二两三四五六七八九十\d]+)(人|名)", text)
+        if m and (n := _cn_number(m.group(4))) is not None:
+            facts["senior_staff_count"] = int(n)
+        m = re.search(r"(其中)?高层次研发人员(有|共|共有)?([一二两三四五六七八九十\d]+)(人|名)", text)
+        if m and (n := _cn_number(m.group(3))) is not None:
+            facts["senior_researcher_count"] = int(n)
+        m = re.search(r"(项目|周期|期限|计划|预计)[^，,。]{0,6}?([一二两三四五\d](?:\.\d)?)年(内|完成|时间)", text)
+        if m and (n := _cn_number(m.group(2))) is not None:
+            facts["project_duration_years"] = n
+
+    # ------------------------------------------------------------------ projects
+    def _kinds(self, span: str) -> list[str]:
+        kinds: list[str] = []
+        rest = span
+        for pat, code in _PROJECT_KINDS:
+            m = re.search(pat, rest)
+            if m:
+                kinds.append(code)
+                rest = rest[: m.start()] + "#" * (m.end() - m.start()) + rest[m.end():]
+        return kinds
+
+    def _projects(self, text: str, facts: dict[str, Any]) -> None:
+        clauses = re.split(r"[，,。；;？?！!]", text)
+        for clause in clauses:
+            if "在研" in clause or re.search(r"(承担|主持)着|正在(承担|实施|执行)|尚未(验收|结题)|还没(验收|结题)", clause):
+                leader = bool(re.search(r"(项目)?负责人|本人|我(本人)?(主持|承担|有)", clause))
+                key = "leader_ongoing_projects" if leader else "ongoing_projects"
+                m = re.search(r"在研|承担|主持|正在|尚未|还没", clause)
+                neg = bool(re.search(r"(没有|无|没|不存在|并无)[^，,。]{0,12}(在研|承担|主持)", clause)) or (
+                    m is not None and negated(clause, m.start(), 4))
+                if neg:
+                    facts.setdefault(key, [])
+                    continue
+                kinds = self._kinds(clause)
+                facts[key] = sorted(set(facts.get(key, [])) | set(kinds or ["other"]))
+                continue
+            if re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)了?|也(申报|申请)了?|已(经)?(申报|申请)了?", clause):
+                m = re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)|也(申报|申请)|已(经)?(申报|申请)", clause)
+                if m is None:
+                    continue
+                tail = clause[m.end():]
+                kinds = self._kinds(tail)
+                if not kinds:
+                    continue
+                if negated(clause, m.start(), 4):
+                    facts.setdefault("applying_same_year_other_programmes", [])
+                else:
+                    facts["applying_same_year_other_programmes"] = sorted(
+                        set(facts.get("applying_same_year_other_programmes", [])) | set(kinds))
+            elif re.search(r"(没有|未|不)(同时)?(申报|申请)(其他|别的)", clause):
+                facts.setdefault("applying_same_year_other_programmes", [])
+
+    # ------------------------------------------------------------------ yes/no facts
+    _FLAGS: list[tuple[str, str, int]] = [
+        ("has_local_demo_site", r"(应用示范地|技术应用单位|示范应用(单位|基地|场景))", 10),
+        ("demo_in_partner_country", r"在(合作国|对方国家|当地|合作国家|该国)[^，,。]{0,6}(应用示范|示范应用)", 6),
+        ("filed_new_rd_institution", r"备案(的)?新型研发机构|新型研发机构[^，,。]{0,6}(已)?(通过|获得?)?[^，,。]{0,4}备案", 6),
+        ("passed_rd_management_standard", r"(通过|完成)(了)?(省)?研发管理体系贯标|贯标[^，,。]{0,4}(通过|完成)", 6),
+        ("is_tech_transfer_agency", r"(从事|做)[^，,。]{0,6}技术转移|技术转移(服务)?机构", 6),
+        ("has_overseas_channels", r"(海外|国外|境外|国际)?合作渠道", 6),
+        ("has_prior_year_transfer_business", r"(上年度?|去年)[^，,。]{0,10}(技术转移)[^，,。]{0,8}(收入|业务|投入)", 8),
+        ("mixed_ownership", r"混合所有制|多元投资", 6),
+        ("founder_qualified", r"(一流高校|科研机构|人才团队|央企|中央企业|国有企业|国企|世界500强)[^，,。]{0,10}(设立|组建|共建|牵头成立)|联合组建|共建协议", 8),
+        ("leader_is_employee", r"在职(人员|员工)?|缴纳社保|交社保", 8),
+        ("leader_is_lab_member", r"(实验室|研究中心)[^，,。]{0,6}(骨干|负责人|主任|成员)", 6),
+        ("partner_is_excluded_type", r"(自己|我们|本单位|我司|公司)(在境外|在海外)?(设立|开设)的|避税地|壳公司|(集团|母公司|子公司)(内部|之间|境外分支)|外资在境内", 6),
+        ("received_provincial_new_rd_subsidy", r"(获得|拿到|享受)(过|了)?省级?[^，,。]{0,6}补助", 6),
+        ("under_credit_penalty", r"失信[^，,。]{0,8}(处罚|惩戒)|(正在|在)[^，,。]{0,4}接受[^，,。]{0,6}处罚", 6),
+        ("has_basic_research_experience", r"(承担|主持|从事)(过)?[^，,。]{0,6}基础研究", 6),
+        ("profitable", r"(持续|连续|一直)(实现)?盈利|盈利", 6),
+    ]
+
+    def _flags(self, text: str, facts: dict[str, Any]) -> None:
+        for name, pattern, window in self._FLAGS:
+            m = re.search(pattern, text)
+            if m is None:
+                continue
+            neg = negated(text, m.start(), window) or bool(re.search(r"^[^，,。]{0,2}(未|没|不)", text[m.end():]))
+            if name == "profitable" and re.search(r"亏损|不盈利|没有盈利|未盈利", text):
+                neg = True
+            if name in ("partner_is_excluded_type",) and re.search(r"不是|并非|不属于", text[max(0, m.start() - 10):m.start()]):
+                neg = True
+            facts[name] = not neg
+        if re.search(r"亏损", text) and "profitable" not in facts:
+            facts["profitable"] = False
+        # patents
+        pm = re.search(r"(授权)?(的)?发明专利", text)
+        if pm:
+            whole = text[max(0, pm.start() - 12): pm.end() + 8]
+            pending = re.search(r"(申请中|正在申请|在申请|还在审|尚未授权|未授权|只是申请|受理)", whole)
+            no = negated(text, pm.start(), 8) or bool(pending)
+            recent = re.search(r"近(三|3)年|最近(三|3)年|三年内|3年内", text[max(0, pm.start() - 16): pm.end()])
+            if no:
+                facts["has_granted_invention_patent"] = False if not recent else facts.get(
+                    "has_granted_invention_patent")
+                if recent or not re.search(r"以前|早年|之前", text):
+                    facts["has_granted_invention_patent_3y"] = False
+                if facts.get("has_granted_invention_patent") is None:
+                    facts.pop("has_granted_invention_patent", None)
+            else:
+                facts["has_granted_invention_patent"] = True
+                facts["has_own_ip"] = True
+                if recent:
+                    facts["has_granted_invention_patent_3y"] = True
+                elif re.search(r"(19|20)\d{2}年", text[max(0, pm.start() - 12): pm.start()]):
+                    ym = re.findall(r"((?:19|20)\d{2})年", text[max(0, pm.start() - 12): pm.start()])
+                    if ym:
+                        facts["has_granted_invention_patent_3y"] = int(ym[-1]) >= self.reference_year - 3
+        um = re.search(r"实用新型|外观设计", text)
+        if um and "has_granted_invention_patent" not in facts and re.search(r"只有|仅有|只拿到|仅", text[max(0, um.start() - 6):um.start()]):
+            facts["has_granted_invention_patent"] = False
+            facts["has_granted_invention_patent_3y"] = False
+        im = re.search(r"(有效|授权)?(的)?专利|自主知识产权|软件著作权|软著", text)
+        if im and "has_own_ip" not in facts:
+            if negated(text, im.start(), 8):
+                if not re.search(r"发明专利", text[im.start():im.end() + 2]):
+                    facts["has_own_ip"] = False
+            elif not re.search(r"申请中|正在申请", text[im.start(): im.end() + 8]):
+                facts["has_own_ip"] = True
+        # labs
+        for m in re.finditer(r"(全国|国家|省级?|江苏省|市级?)重点实验室", text):
+            level = "national" if m.group(1) in ("全国", "国家") else "provincial" if "省" in m.group(1) else "none"
+            if negated(text, m.start(), 6):
+                facts.setdefault("key_lab_level", "none")
+            else:
+                facts["key_lab_level"] = level if facts.get("key_lab_level") != "national" else "national"
+        if re.search(r"(没有|无|未建)(任何)?(重点)?实验室", text):
+            facts.setdefault("key_lab_level", "none")
+        m = re.search(r"国际联合(研究中心|实验室)|联合实验室", text)
+        if m:
+            ctx = text[max(0, m.start() - 16): m.start()]
+            if negated(text, m.start(), 8):
+                facts["intl_joint_lab_level"] = "none"
+            elif re.search(r"科技部|国家|部委|教育部", ctx):
+                facts["intl_joint_lab_level"] = "national"
+            elif re.search(r"省", ctx):
+                facts["intl_joint_lab_level"] = "provincial"
+        # enterprise partner
+        if "has_enterprise_partner" not in facts:
+            m = re.search(r"(联合|携手|合作)(了)?[^，,。]{0,8}(企业|公司)|企业(实质性)?参与", text)
+            if m:
+                facts["has_enterprise_partner"] = not negated(text, m.start(), 6)
+        # belt and road partner
+        m = re.search(r"(一带一路)(共建)?(国家|沿线|合作文件)", text)
+        if m and re.search(r"(合作|外方|对方|伙伴|所在|是|属于|签)", text[max(0, m.start() - 12): m.start()]):
+            facts["partner_belt_road_country"] = not negated(text, m.start(), 10)
+        # offshore institution
+        om = re.search(r"(境外|海外|国外)[^，,。]{0,10}(研发机构|研发中心|孵化器|孵化机构)", text)
+        if om:
+            facts["offshore_institution_type"] = "incubator" if "孵化" in om.group(0) else "rd_institution"
+            if re.search(r"(设立|注册|并购|收购|成立|建)(了|有)", text) or re.search(r"已", om.group(0)):
+                facts.setdefault("has_overseas_institution", not negated(text, om.start(), 6))
+        if re.search(r"(控股|支配权)", text):
+            cm = re.search(r"控股|支配权", text)
+            facts["controls_overseas_incubator"] = not (cm and negated(text, cm.start(), 6))
