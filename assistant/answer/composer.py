@@ -6,13 +6,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types
+from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
 from assistant.models import AnswerRecord, Citation, RetrievedClause
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
 STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
 REFUSAL = "现有公告中未找到与该问题相关的内容。"
 _WS = re.compile(r"\s+")
+# "有什么要求 / 需要具备什么条件 / 哪些": the answer may need more than one sentence.
+_OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备|分别)")
 
 
 def squash(text: str) -> str:
@@ -43,7 +45,7 @@ class CitedAnswerComposer:
         contexts = [r.chunk.text for r in retrieved]
         if not retrieved:
             return AnswerRecord(answer=REFUSAL, refused=True, contexts=contexts)
-        ranked = self._rank_for_answer(question, retrieved)
+        ranked = self._rank_for_answer(question, retrieved, terms)
         citations: list[Citation] = []
         blocks: list[str] = []
         for r in ranked[: self.max_citations]:
@@ -52,29 +54,39 @@ class CitedAnswerComposer:
                 citations.append(Citation(notice=r.chunk.title, section=r.chunk.section, quote=q))
             blocks.append(f"《{r.chunk.title}》{r.chunk.section}：" + "……".join(f"“{squash(q)}”" for q in quotes))
         lead_clause = ranked[0]
-        lead = best_spans(question, lead_clause.chunk.text, terms, limit=1)[0].text
+        open_question = bool(_OPEN_QUESTION.search(question))
+        lead = "……".join(s.text for s in best_spans(question, lead_clause.chunk.text, terms,
+                                                     limit=2 if open_question else 1))
         answer = (f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}\n\n依据条款：\n"
                   + "\n".join(f"{i}. {b}" for i, b in enumerate(blocks, 1)))
         return AnswerRecord(answer=answer, citations=citations, contexts=contexts)
 
-    def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause]) -> list[RetrievedClause]:
-        """Retrieval order, but a clause holding the asked-for kind of span (amount, date …) comes first."""
+    def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause],
+                         terms: Sequence[str] = ()) -> list[RetrievedClause]:
+        """Retrieval order, but among the first few a clause whose sentence holds the asked-for kind of span
+        (amount, date …) together with the question's terms comes first."""
         types = question_types(question)
         if not types:
             return list(retrieved)
+        # distinctive spans (a 文号, a guide code, a phone number) may lift a clause from further down
+        window = 5 if set(types) & {"docno", "code", "contact"} else 3
+        head = list(retrieved[:window])
 
-        def typed(r: RetrievedClause) -> int:
-            return sum(1 for t in types if ANSWER_TYPES[t][1].search(r.chunk.text))
+        def answering(r: RetrievedClause) -> float:
+            best = 0.0
+            for sentence in split_sentences(r.chunk.text):
+                if any(ANSWER_TYPES[t][1].search(sentence) for t in types):
+                    best = max(best, 1.0 + sum(1 for t in set(terms) if len(t) >= 2 and t in sentence))
+            return best
 
-        head = list(retrieved[:3])
-        head.sort(key=lambda r: -typed(r))  # stable: ties keep retrieval order
-        return head + list(retrieved[3:])
+        head.sort(key=lambda r: -answering(r))  # stable: ties keep retrieval order
+        return head + list(retrieved[window:])
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:
         text = r.chunk.text.strip()
         if len(text) <= self.quote_full_below:
             return [text]
-        return [s.text for s in best_spans(question, text, terms, limit=2)]
+        return [s.text for s in best_spans(question, text, terms, limit=3 if _OPEN_QUESTION.search(question) else 2)]
 
     # -- eligibility -----------------------------------------------------------------------------
     def eligibility(self, question: str, results: Sequence[Any], retrieved: Sequence[RetrievedClause],
@@ -133,9 +145,18 @@ class CitedAnswerComposer:
             eligibility={"verdict": verdict, "results": [r.to_json() for r in results], "questions": asks},
         )
 
-    def refusal(self, retrieved: Sequence[RetrievedClause], hotline: str | None = None) -> AnswerRecord:
-        """The "not in the notices" answer, naming the closest programme's hotline when known."""
+    def refusal(self, retrieved: Sequence[RetrievedClause], hotline: str | None = None,
+                notice_title: str | None = None) -> AnswerRecord:
+        """The "not in the notices" answer, naming the closest programme's hotline when known.
+
+        Args:
+            retrieved: the closest clauses (kept as contexts).
+            hotline: a contact clause to suggest.
+            notice_title: the document the question named, when it does not state the asked detail.
+        """
         text = REFUSAL + "本助手只依据已收录的公告作答，不作推测。"
+        if notice_title:
+            text = f"现有公告中未找到该信息：《{notice_title}》中没有载明这一内容。本助手只依据已收录的公告作答，不作推测。"
         if hotline:
             text += f"\n如需咨询，可联系：{hotline}"
         return AnswerRecord(answer=text, refused=True, contexts=[r.chunk.text for r in retrieved])

@@ -16,12 +16,21 @@ from pathlib import Path
 
 import yaml
 
+from assistant.answer.spans import ANSWER_TYPES, question_types, split_sentences
 from assistant.index.bm25 import BM25Index
 from assistant.models import Chunk, RetrievedClause
 
 PLACES_FILE = Path(__file__).resolve().parent.parent / "resources" / "places.yaml"
 _PROGRAMME_WORDS = r"(科技|计划|项目|专项|通知|指南|政策|规划|基金|奖励|补贴|资助|人才)"
 _YEAR_OF_PROGRAMME = re.compile(r"(20\d{2})\s*年度")
+# Details a notice either states or does not; asked of a named document, their absence means "not stated".
+_DETAIL_TYPES = ("amount", "date", "contact", "count", "docno", "age")
+# question wording → what the stating sentence must also say (a deadline is not any date; funding not any sum)
+_EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|哪一天")
+_DETAIL_TOPICS = {
+    r"截止|截至|最晚|最迟": r"截止|截至|前完成|之前|前在|前成立|前已",
+    r"资助|经费|给多少|补助|奖补|拿多少|多少钱": r"资助|经费|补助|奖补|支持|给予|奖励",
+}
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +83,29 @@ class CoverageGate:
         if unseen and share < self.min_term_share:
             return CoverageDecision(True, f"key terms {unseen} not in the notices (share {share:.2f})")
         return CoverageDecision(False)
+
+    @staticmethod
+    def unstated_detail(question: str, focus_docs: Sequence[str], corpus_chunks: Sequence[Chunk]) -> str | None:
+        """The question names a document and asks for a detail (an amount, a deadline …) it never states.
+
+        Returns:
+            the title of the named document when none of its clauses holds that kind of detail, else None.
+        """
+        if not focus_docs:
+            return None
+        types = [t for t in question_types(question) if t in _DETAIL_TYPES]
+        if "date" in types and not _EXPLICIT_DATE.search(question):
+            types.remove("date")  # "多长时间内完成" asks for a duration, not a date
+        if not types:
+            return None
+        doc_chunks = [c for c in corpus_chunks if c.doc_id in set(focus_docs)]
+        topic = next((t for k, t in _DETAIL_TOPICS.items() if re.search(k, question)), None)
+        for c in doc_chunks:
+            for sentence in split_sentences(c.text):
+                if any(ANSWER_TYPES[t][1].search(sentence) for t in types) and (
+                        topic is None or re.search(topic, sentence)):
+                    return None
+        return doc_chunks[0].title if doc_chunks else None
 
     @staticmethod
     def _foreign_issuer(question: str, chunks: Sequence[Chunk]) -> str | None:

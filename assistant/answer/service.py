@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.answer.composer import CitedAnswerComposer
 from assistant.answer.coverage import CoverageGate
+from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError, LLMError
@@ -198,14 +199,30 @@ class AnswerService:
                 session.pending_eligibility = True
                 return self._eligibility(q, facts, candidates, retrieved)
         session.pending_eligibility = False
+        focus = self._focus()
+        # a clause of another city's notice never leads an answer about this city
+        retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
         decision = self.gate.run(q, retrieved, retriever.index.chunks, retriever.index.bm25)
         if decision.refuse:
             log.debug("refused: %s", decision.reason)
             return self.composer.refusal(retrieved, hotline=self._hotline(retrieved))
+        named = focus.run(q)
+        unstated = self.gate.unstated_detail(q, named, retriever.index.chunks)
+        if unstated:
+            log.debug("refused: detail not stated in the named document")
+            return self.composer.refusal(retrieved, hotline=self._hotline(retrieved, named[0]), notice_title=unstated)
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
         terms = retriever.index.bm25.tokenizer.tokens(q)
         return self.composer.run(q, retrieved, terms)
+
+    def _focus(self) -> DocumentFocus:
+        """Document names of the live index (rebuilt when the index was reloaded)."""
+        index = self.retriever.index
+        if getattr(self, "_focus_for", None) is not index:
+            self._focus_cache = DocumentFocus(index.chunks)
+            self._focus_for = index
+        return self._focus_cache
 
     def _is_eligibility(self, q: str, extracted: Any, session: Session) -> bool:
         if session.pending_eligibility and extracted.facts and not _ASKS_RULING.search(q) and len(q) < 60:
@@ -255,11 +272,11 @@ class AnswerService:
                     break
         return out
 
-    def _hotline(self, retrieved: Sequence[RetrievedClause]) -> str | None:
-        """The contact clause of the closest document, if it has one."""
-        if not retrieved:
+    def _hotline(self, retrieved: Sequence[RetrievedClause], doc_id: str | None = None) -> str | None:
+        """The contact clause of the named (else the closest) document, if it has one."""
+        if not retrieved and not doc_id:
             return None
-        doc = retrieved[0].chunk.doc_id
+        doc = doc_id or retrieved[0].chunk.doc_id
         for c in self.retriever.index.chunks:
             if c.doc_id == doc and ("联系电话" in c.text or "联系人" in c.section):
                 text = re.sub(r"\s+", " ", c.text).strip()

@@ -34,6 +34,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"(多长时间|多久|周期|几年|期限|年内|完成时间|实施期)"),
         re.compile(r"[一二两三四五六七八九十\d]+\s*年|年以内|周期"),
     ),
+    "age": (
+        re.compile(r"(年龄|岁|出生|年纪)"),
+        re.compile(r"\d+\s*周岁|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,6}出生|\d+\s*岁"),
+    ),
     "docno": (
         re.compile(r"(文号|发文字号|文件号)"),
         re.compile(r"〔\d{4}〕\s*\d+\s*号|﹝\d{4}﹞\s*\d+\s*号"),
@@ -74,7 +78,7 @@ def best_spans(question: str, text: str, terms: list[str], limit: int = 2) -> li
     for i, s in enumerate(sents):
         overlap = sum(1 for t in set(terms) if t in s)
         typed = sum(1 for t in types if ANSWER_TYPES[t][1].search(s))
-        scored.append((overlap + 2.0 * typed, i, s))
+        scored.append((overlap + 4.0 * typed, i, s))
     top = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]
     top = [t for t in top if t[0] > 0] or top[:1]
     return [Span(text=s, score=sc) for sc, _, s in sorted(top, key=lambda x: x[1])]
