@@ -151,6 +151,7 @@ class FactExtractor:
         facts: dict[str, Any] = {}
         mentions = self.gaz.find(text)
         self._places(text, mentions, facts)
+        self._zone_by_programme(mentions, cands, facts)
         self._entity(text, facts)
         self._role(text, facts)
         self._dates(text, facts)
@@ -253,7 +254,8 @@ class FactExtractor:
                 elif place.kind == "region" and not negated(text, m.start):
                     facts.setdefault("partner_region", place.name)
                 continue
-            if self._PROGRAMME_AFTER.match(after) and not re.search(r"(注册|位于|在|落户)$", before):
+            if (self._PROGRAMME_AFTER.match(after) or self._names_programme(after)) and not re.search(
+                    r"(注册|位于|在|落户)$", before):
                 continue  # names the programme's notice, not the applicant
             if re.match(r"^(工作|来|参与)", after) or re.search(r"来$", before):
                 continue  # 来连云港工作: the talent's move, not registration
@@ -293,6 +295,32 @@ class FactExtractor:
                 facts["registered_province"] = city.province
         if re.search(r"(在|于|本市|我市)?(境外|国外|海外)注册", text):
             facts.pop("registered_city", None)
+
+    def _zone_by_programme(self, mentions: list[PlaceMention], programmes: list[str],
+                           facts: dict[str, Any]) -> None:
+        """"开发区的公司" with no city named: the city of the notice asked about (all candidates agree)."""
+        if "registered_district" in facts or not programmes:
+            return
+        cities = {"连云港市" if p.startswith("lyg-") else "南通市" if p.startswith("nt-") else None for p in programmes}
+        if len(cities) != 1 or None in cities:
+            return
+        city = cities.pop()
+        for m in mentions:
+            if m.place.kind == "zone_word":
+                zone = self.gaz.district(m.place.name, city)
+                if zone is not None:
+                    facts["registered_district"] = zone.name
+                    facts["registered_city"] = zone.city
+                    facts["registered_province"] = zone.province
+                return
+
+    @staticmethod
+    def _names_programme(after: str) -> bool:
+        """"连云港青年科技创新人才项目": the words up to the clause end name a programme, not a unit."""
+        clause = re.split(r"[，,。；;？?！!]", after, maxsplit=1)[0][:16]
+        if re.match(r"^(市|省|县|区)?(的)?(一家|一所|某)?[^，,。]{0,3}(企业|公司|高校|大学|单位|机构|研究|医院|科研)", clause):
+            return False
+        return bool(re.search(r"(项目|计划|专项|指南)(吗|么|呢|$)", clause))
 
     def _city_of(self, place: Any) -> str | None:
         return place.city if place.kind in ("city", "district") else None
