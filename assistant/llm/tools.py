@@ -7,6 +7,7 @@ notice cannot close the block and speak as the system.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -183,7 +184,7 @@ class EligibilityCheckTool:
     def as_tool(self) -> BaseTool:
         """The LangChain tool bound to the model (the inner tool's schema when there is one)."""
         schema: Any = EligibilityArgs
-        description = self.description
+        description = self.description + _checker_catalogue()
         if self.inner is not None:
             schema = self.inner.args_schema or EligibilityArgs
             description = self.inner.description or description
@@ -192,6 +193,21 @@ class EligibilityCheckTool:
 
     def _invoke(self, **kwargs: Any) -> str:
         return self.run(kwargs.get("programme_id", ""), kwargs.get("facts") or {})
+
+
+@functools.cache
+def _checker_catalogue() -> str:
+    """The programme ids and applicant fields the checker knows, for the tool description ('' if none)."""
+    try:
+        from assistant.eligibility import ApplicantProfile, list_programmes
+
+        programmes = "；".join(f"{p['id']}（{p['title']}）" for p in list_programmes())
+        model_fields = ApplicantProfile.model_fields
+        fields = "；".join(f"{name}（{f.title or name}）" for name, f in model_fields.items())
+    except Exception as exc:  # the checker's own failure shows when it is called
+        log.debug("no checker catalogue: %s", type(exc).__name__)
+        return ""
+    return f"\n可用项目 programme_id：{programmes}\n申请人信息 facts 字段：{fields}"
 
 
 def _as_result(raw: Any) -> dict[str, Any]:
