@@ -40,6 +40,7 @@ _PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
     (r"6401|高端外国专家", "lyg", ["lyg-2024-intl-6401"]),
     (r"6402|外国科技创新人才", "lyg", ["lyg-2024-intl-6402"]),
     (r"引进外国人才|外国(专家|人才)引进", "lyg", ["lyg-2024-intl-6401", "lyg-2024-intl-6402"]),
+    (r"国际科技合作[/／、]?港澳台科技合作(计划|、引进外国人才)?", "intl", LYG_INTL + JS_INTL),
     (r"双边(创新)?合作", "js", ["js-2024-intl-bilateral"]),
     (r"重点国别", "js", ["js-2024-intl-country"]),
     (r"离岸|境外(研发|孵化|创新)机构建设", "js", ["js-2024-intl-offshore"]),
