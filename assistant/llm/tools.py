@@ -134,7 +134,8 @@ class EligibilityCheckTool:
     Args:
         ledger: records every ruling returned.
         known_facts: the session's applicant facts.
-        inner: the eligibility package's own tool (``make_eligibility_tool()``); None → the checker API.
+        inner: the eligibility package's own tool (``make_eligibility_tool()``: ``programme_id`` plus every
+            profile field as a flat argument); None → the checker API with ``{programme_id, facts}``.
     """
 
     name = "check_eligibility"
@@ -155,8 +156,8 @@ class EligibilityCheckTool:
             from assistant.eligibility.tool import make_eligibility_tool
 
             inner = make_eligibility_tool()
-        except ImportError:
-            log.debug("no eligibility tool module; using the checker API")
+        except Exception as exc:  # no tool module, or its rules fail to load: the checker API reports it
+            log.debug("no eligibility tool (%s); using the checker API", type(exc).__name__)
         return cls(ledger, known_facts, inner)
 
     def run(self, programme_id: str, facts: Mapping[str, Any] | None = None) -> str:
@@ -174,8 +175,7 @@ class EligibilityCheckTool:
 
     def _check(self, programme_id: str, facts: dict[str, Any]) -> dict[str, Any]:
         if self.inner is not None:
-            raw = self.inner.invoke({"programme_id": programme_id, "facts": facts})
-            return _as_result(raw)
+            return _as_result(self.inner.invoke({"programme_id": programme_id, **facts}))
         from assistant.eligibility import ApplicantProfile, EligibilityChecker
 
         res = EligibilityChecker().run(programme_id, ApplicantProfile.from_facts(facts))
@@ -191,8 +191,13 @@ class EligibilityCheckTool:
         return StructuredTool.from_function(func=self._invoke, name=self.name, description=description,
                                             args_schema=schema)
 
-    def _invoke(self, **kwargs: Any) -> str:
-        return self.run(kwargs.get("programme_id", ""), kwargs.get("facts") or {})
+    def _invoke(self, programme_id: str = "", **kwargs: Any) -> str:
+        """Either calling convention: ``facts={…}`` or the facts as flat arguments (unset ones dropped)."""
+        nested = kwargs.pop("facts", None)
+        facts = {k: v for k, v in kwargs.items() if v is not None}
+        if isinstance(nested, Mapping):
+            facts.update(nested)
+        return self.run(programme_id, facts)
 
 
 @functools.cache

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.tools import StructuredTool
 
 from assistant.answer.session import Session
 from assistant.config import Settings
@@ -242,51 +241,52 @@ def test_injected_instructions_in_a_notice_are_data(llm_settings: Settings, chun
     assert record.mode == "offline" and record.notices == [NOTICE_UNCHECKED_RULING]
 
 
-def fake_checker_tool(verdict: str, calls: list[dict[str, Any]]) -> StructuredTool:
-    """A stand-in for the eligibility package's tool: records its arguments, returns a checker result."""
-    def check(programme_id: str, facts: dict[str, Any]) -> str:
-        calls.append({"programme_id": programme_id, "facts": facts})
-        return json.dumps({"programme_id": programme_id, "verdict": verdict, "criteria": [],
-                           "questions": ["贵单位注册在哪个区？"] if verdict == "needs_info" else []})
-    return StructuredTool.from_function(check, name="check_eligibility", description="规则校验")
-
-
 def test_ruling_from_check_eligibility_sets_the_verdict(llm_settings: Settings, service: ClauseService,
                                                         stub: OpenAIStub) -> None:
-    calls: list[dict[str, Any]] = []
+    # the model claims a district the user never stated; the user's own (from the session) wins
     session = Session(facts={"registered_district": "赣榆区"})
-    claimed = {"registered_district": "海州区", "role": "lead"}
     stub.push(Reply(tool_calls=[
-                  tool_call("check_eligibility",
-                            {"programme_id": "lyg-2024-key-rd-industry", "facts": claimed}),
+                  tool_call("check_eligibility", {"programme_id": "lyg-2024-key-rd-industry",
+                                                  "registered_district": "海州区", "applicant_role": "lead"}),
                   tool_call("search_clauses", {"query": "牵头单位 注册"})]),
               answer_after_search("不符合：赣榆区注册的企业不能作为牵头单位申报。", "不含赣榆区",
                                   GANYU_QUOTE))
-    offline = offline_record(service, Q_GANYU)
-    checker = fake_checker_tool("ineligible", calls)
-    agent = AgentAnswerer(llm_settings, service=service, eligibility_tool=checker)
-    record = agent.run(Q_GANYU, session, offline)
+    agent = AgentAnswerer(llm_settings, service=service)
+    record = agent.run(Q_GANYU, session, offline_record(service, Q_GANYU))
 
-    # the user's stated fact wins over the one the model passed
-    assert calls == [{"programme_id": "lyg-2024-key-rd-industry",
-                      "facts": {"registered_district": "赣榆区", "role": "lead"}}]
+    # the real check_eligibility tool (flat profile fields) was declared and ran
+    params = next(t["function"]["parameters"] for t in stub.received[0].body["tools"]
+                  if t["function"]["name"] == "check_eligibility")
+    assert {"programme_id", "registered_district", "applicant_role"} <= set(params["properties"])
     tool_msgs = stub.received[1].messages("tool")
-    assert len(tool_msgs) == 2 and '"verdict": "ineligible"' in tool_msgs[0]["content"]
-    assert tool_msgs[0]["content"].startswith("<eligibility>")
+    assert len(tool_msgs) == 2 and tool_msgs[0]["content"].startswith("<eligibility>")
+    ruling = json.loads(tool_msgs[0]["content"].removeprefix("<eligibility>").removesuffix("</eligibility>"))
+    assert ruling["programme_id"] == "lyg-2024-key-rd-industry" and ruling["verdict"] == "ineligible"
+    assert "赣榆区" in json.dumps(ruling["criteria"], ensure_ascii=False)
     assert record.mode == f"llm:{MODEL}" and record.verdict == "ineligible"
-    assert record.eligibility is not None and record.eligibility["verdict"] == "ineligible"
+    assert record.eligibility is not None and record.eligibility["results"] == [ruling]
 
 
 def test_a_ruling_contradicting_the_checker_falls_back(llm_settings: Settings, service: ClauseService,
                                                        stub: OpenAIStub) -> None:
+    # nothing known about the applicant: the checker says needs_info, the model says 符合
     stub.push(Reply(tool_calls=[tool_call("check_eligibility", {"programme_id": "lyg-2024-key-rd-industry"}),
                                 tool_call("search_clauses", {"query": "牵头单位 注册"})]),
               answer_after_search("您符合申报条件。", "不含赣榆区", GANYU_QUOTE))
-    offline = offline_record(service, Q_GANYU)
-    checker = fake_checker_tool("needs_info", [])
-    agent = AgentAnswerer(llm_settings, service=service, eligibility_tool=checker)
-    record = agent.run(Q_GANYU, Session(), offline)
-    assert record.mode == "offline" and record.notices == [NOTICE_UNCHECKED_RULING]
+    record = ask(llm_settings, service, Q_GANYU)
+    assert '"verdict": "needs_info"' in stub.received[1].messages("tool")[0]["content"]
+    assert record.mode == "offline" and record.verdict is None and record.notices == [NOTICE_UNCHECKED_RULING]
+
+
+def test_checker_errors_go_back_to_the_model_not_a_ruling(llm_settings: Settings, service: ClauseService,
+                                                          stub: OpenAIStub) -> None:
+    stub.push(Reply(tool_calls=[tool_call("check_eligibility", {"programme_id": "no-such-programme"}),
+                                tool_call("search_clauses", {"query": "完成"})]),
+              answer_after_search("项目原则上两年内完成。", "两年内完成", "项目原则上两年内完成"))
+    record = ask(llm_settings, service)
+    content = stub.received[1].messages("tool")[0]["content"]
+    assert "no-such-programme" in content and "error" in content
+    assert record.mode == f"llm:{MODEL}" and record.verdict is None and record.eligibility is None
 
 
 # -- endpoint faults -----------------------------------------------------------------------------

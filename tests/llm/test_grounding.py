@@ -128,3 +128,18 @@ def test_eligibility_tool_uses_the_real_checker_and_stated_facts_win() -> None:
     assert "规则校验未完成" in out and len(ledger.rulings) == 1
     # the description lists what the checker knows
     assert "lyg-2024-key-rd-industry" in tool.as_tool().description
+
+
+def test_eligibility_tool_wraps_the_packages_tool_with_flat_fields() -> None:
+    ledger = ToolLedger()
+    tool = EligibilityCheckTool.make(ledger, known_facts={"registered_district": "赣榆区"})
+    assert tool.inner is not None and tool.inner.name == "check_eligibility"
+    lc_tool = tool.as_tool()
+    assert "registered_district" in lc_tool.args and "programme_id" in lc_tool.args
+    out = lc_tool.invoke({"programme_id": "lyg-2024-key-rd-industry", "registered_district": "海州区",
+                          "applicant_role": "lead"})
+    assert json.loads(out.split("\n", 1)[1].rsplit("\n", 2)[0])["verdict"] == "ineligible"
+    assert [r["verdict"] for r in ledger.rulings] == ["ineligible"]
+    # bad facts are reported back (no ruling), never raised
+    out = lc_tool.invoke({"programme_id": "lyg-2024-key-rd-industry", "annual_revenue_wan": "很多"})
+    assert "error" in out and len(ledger.rulings) == 1
