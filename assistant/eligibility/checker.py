@@ -117,7 +117,8 @@ class EligibilityChecker:
         if verdict == "needs_info":
             for r in open_:
                 if r.status == "not_met":  # an advisory rule not met: reviewers may waive it
-                    q = (f"“{r.description}”为一般要求（原则上），您的情况不满足；能否破格请向通知联系人确认，"
+                    q = (f"“{r.description}”为一般要求（原则上），您的情况不满足；能否破格请向通知联系人确"
+                        f"认，"
                          "确认后可在 confirmed_criteria 中填写该条编号 " + r.id + "。")
                     if q not in questions:
                         questions.append(q)
@@ -125,7 +126,8 @@ class EligibilityChecker:
                 for f in r.missing:
                     if f == CONFIRM_FACT:
                         crit = next(c for c in prog.criteria if c.id == r.id)
-                        q = (crit.confirm_question or f"“{r.description}”通知未作界定，请向通知联系人确认。") + \
+                        default = f"“{r.description}”通知未作界定，请向通知联系人确认。"
+                        q = (crit.confirm_question or default) + \
                             f"（确认符合后可在 confirmed_criteria 中填写 {r.id}）"
                     else:
                         q = ApplicantProfile.field_question(f)
@@ -151,25 +153,27 @@ class EligibilityChecker:
                 gate_missing.append(fact)
             elif value not in values:
                 return None
-        base = {"id": crit.id, "kind": crit.kind, "description": crit.description,
-                "facts": list(dict.fromkeys([*crit.when, *crit.facts])), "reference": crit.reference}
+        facts = list(dict.fromkeys([*crit.when, *crit.facts]))
+
+        def result(status: Status, missing: list[str] | None = None, note: str = "") -> CriterionResult:
+            return CriterionResult(id=crit.id, kind=crit.kind, status=status, description=crit.description,
+                                   facts=facts, reference=crit.reference, missing=missing or [], note=note)
+
         if gate_missing:
-            missing = gate_missing + [f for f in crit.facts if getattr(p, f) is None and f not in gate_missing]
+            missing = gate_missing + [f for f in crit.facts
+                                      if getattr(p, f) is None and f not in gate_missing]
             note = f"适用于{_fmt(next(iter(crit.when.values())))}" if crit.when else ""
-            return CriterionResult(status="unknown", missing=missing, note=note, **base)
+            return result("unknown", missing, note)
         if crit.condition is None:
-            return CriterionResult(status="unknown", note="材料/承诺提醒", **base)
+            return result("unknown", note="材料/承诺提醒")
         if p.confirmed_criteria and crit.id in p.confirmed_criteria:
-            return CriterionResult(status="met", note="已向通知联系人确认", **base)
+            return result("met", note="已向通知联系人确认")
         outcome = get_condition(crit.condition)(p, **crit.params)
         if outcome is True:
-            return CriterionResult(status="met", **base)
+            return result("met")
         if outcome is False:
-            return CriterionResult(status="not_met", **base)
-        missing = [f for f in crit.facts if getattr(p, f) is None]
-        if not missing:
-            missing = [CONFIRM_FACT]
-        return CriterionResult(status="unknown", missing=missing, **base)
+            return result("not_met")
+        return result("unknown", [f for f in crit.facts if getattr(p, f) is None] or [CONFIRM_FACT])
 
 
 _WS = re.compile(r"\s+")

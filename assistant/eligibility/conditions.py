@@ -38,7 +38,8 @@ def get_condition(name: str) -> Condition:
     try:
         return CONDITIONS[name]
     except KeyError:
-        raise RuleError(f"规则引用了不存在的条件函数 {name!r}；可用：{'、'.join(sorted(CONDITIONS))}。") from None
+        names = "、".join(sorted(CONDITIONS))
+        raise RuleError(f"规则引用了不存在的条件函数 {name!r}；可用：{names}。") from None
 
 
 def _date(value: str | dt.date) -> dt.date:
@@ -190,7 +191,7 @@ def any_date_on_or_after(p: ApplicantProfile, *, dates: dict[str, str]) -> Outco
 
 
 def birth_bounds(p: ApplicantProfile, reference_year: int) -> tuple[dt.date, dt.date] | None:
-    """The earliest and latest birth date the profile allows (birth date, year, "90后", or age in the year)."""
+    """The earliest and latest birth date the profile allows (date, year, "90后", or age in the year)."""
     if p.birth_date is not None:
         return p.birth_date, p.birth_date
     if p.birth_year is not None:
@@ -329,7 +330,8 @@ def registered_in_city_urban_area(p: ApplicantProfile, *, city: str, core: list[
 
 
 @condition
-def partner_company_in(p: ApplicantProfile, *, city: str | None = None, province: str | None = None) -> Outcome:
+def partner_company_in(p: ApplicantProfile, *, city: str | None = None,
+    province: str | None = None) -> Outcome:
     """须联合至少1家连云港（江苏）企业参与: an enterprise partner registered in the city/province."""
     if p.has_enterprise_partner is False:
         return False

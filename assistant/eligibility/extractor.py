@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from assistant.eligibility.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 
@@ -62,7 +62,8 @@ _PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
 _PROGRAMME_RE = [(re.compile(p), scope, ids) for p, scope, ids in _PROGRAMME_PATTERNS]
 
 # A programme mention that describes a held or parallel project, not the one applied for.
-_CONTEXT_BEFORE = re.compile(r"(在研|承担|主持|同时(申报|申请)|已(经)?(申报|申请|获|立项)|还申报了|正在申报|获得过|承担过)[^，,。；;？?]{0,8}$")
+_CONTEXT_BEFORE = re.compile(r"(在研|承担|主持|同时(申报|申请)|已(经)?(申报|申请|获|立项)|还申报了|正在申报"
+    r"|获得过|承担过)[^，,。；;？?]{0,8}$")
 _CONTEXT_AFTER = re.compile(r"^[^，,。；;？?]{0,8}?(在研|项目在研|尚未(验收|结题)|还没(验收|结题))")
 
 # --------------------------------------------------------------------------- fact vocabulary
@@ -87,7 +88,8 @@ _PROJECT_KINDS: list[tuple[str, str]] = [
 _TALENT = [(r"双创", "shuangchuang"), (r"花果山英才|花果山", "huaguoshan")]
 
 _NUM = r"(\d+(?:\.\d+)?)"
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+    "九": 9}
 
 
 def _cn_number(text: str) -> float | None:
@@ -227,10 +229,12 @@ class FactExtractor:
         """Which notice the question is about: 连云港 (市), 江苏 (省) or 南通, from programme phrasing."""
         if re.search(r"南通", text):
             return "nt"
-        if re.search(r"连云港.{0,4}(市)?(的)?[^，,。？?]{0,12}(计划|项目|专项|指南)|市级|市(重点|科技|基础|创新|政策)"
+        if re.search(r"连云港.{0,4}(市)?(的)?[^，,。？?]{0,12}(计划|项目|专项|指南)|市级|市(重点|科技|基础|"
+            r"创新|政策)"
                      r"|(6[1-4]0[12])|来连", text):
             return "lyg"
-        if re.search(r"省(科技|国际|级|重点国别|双边|港澳台|“?一带一路)|江苏省.{0,8}(计划|项目)|省科技厅", text):
+        if re.search(r"省(科技|国际|级|重点国别|双边|港澳台|“?一带一路)|江苏省.{0,8}(计划|项目)|省科技厅",
+            text):
             return "js"
         return None
 
@@ -238,7 +242,8 @@ class FactExtractor:
     _PROGRAMME_AFTER = re.compile(
         r"^(市|省)?(的)?(\d{4}年度?)?[“‘]?(重点研发|基础研究|前瞻|创新能力|政策引导|软科学|国际科技|港澳台科技|外国|高端外国"
         r"|科技成果转化|成果转化|科技计划|科技局|科技厅|专项|计划|市级|引进|重点国别|一带一路|双创|花果山)")
-    _PARTNER_BEFORE = re.compile(r"(合作方|合作伙伴|外方|合作单位|合作机构|对方|合作国|与|和|同|跟|联合)[^，,。；;]{0,6}$")
+    _PARTNER_BEFORE = re.compile(r"(合作方|合作伙伴|外方|合作单位|合作机构|对方|合作国|与|和|同|跟|联合)[^"
+        r"，,。；;]{0,6}$")
     _PARTNER_AFTER = re.compile(r"^[^，,。；;]{0,8}(合作|的合作|方|机构开展|伙伴)")
     _COMPANY_AFTER = re.compile(r"^(市|省)?(的)?[^，,。；;]{0,4}(企业|公司)")
 
@@ -285,15 +290,14 @@ class FactExtractor:
                 facts["registered_district"] = place.name
                 facts.setdefault("registered_city", place.city)
         if "registered_district" in facts:
-            place = self.gaz.district(facts["registered_district"])
-            if place is not None:
-                facts["registered_city"] = place.city
+            district = self.gaz.district(facts["registered_district"])
+            if district is not None:
+                facts["registered_city"] = district.city
         if "registered_city" in facts:
-            city = self.gaz.city(facts["registered_city"])
-            if city is not None:
-                if facts.get("registered_province") not in (None, city.province):
-                    facts.pop("registered_province")  # "江苏…南通": keep the finer one
-                facts["registered_province"] = city.province
+            city_place = self.gaz.city(facts["registered_city"])
+            if city_place is not None:
+                # "上海…苏州": the finer place wins, the province follows it
+                facts["registered_province"] = city_place.province
         if re.search(r"(在|于|本市|我市)?(境外|国外|海外)注册", text):
             facts.pop("registered_city", None)
 
@@ -302,7 +306,8 @@ class FactExtractor:
         """"开发区的公司" with no city named: the city of the notice asked about (all candidates agree)."""
         if "registered_district" in facts or not programmes:
             return
-        cities = {"连云港市" if p.startswith("lyg-") else "南通市" if p.startswith("nt-") else None for p in programmes}
+        cities = {"连云港"
+            "市" if p.startswith("lyg-") else "南通市" if p.startswith("nt-") else None for p in programmes}
         if len(cities) != 1 or None in cities:
             return
         city = cities.pop()
@@ -319,7 +324,8 @@ class FactExtractor:
     def _names_programme(after: str) -> bool:
         """"连云港青年科技创新人才项目": the words up to the clause end name a programme, not a unit."""
         clause = re.split(r"[，,。；;？?！!]", after, maxsplit=1)[0][:16]
-        if re.match(r"^(市|省|县|区)?(的)?(一家|一所|某)?[^，,。]{0,3}(企业|公司|高校|大学|单位|机构|研究|医院|科研)", clause):
+        if re.match(r"^(市|省|县|区)?(的)?(一家|一所|某)?[^，,。]{0,3}(企业|公司|高校|大学|单位|机构|研究|"
+            r"医院|科研)", clause):
             return False
         return bool(re.search(r"(项目|计划|专项|指南)(吗|么|呢|$)", clause))
 
@@ -334,7 +340,8 @@ class FactExtractor:
 
     # ------------------------------------------------------------------ unit
     def _entity(self, text: str, facts: dict[str, Any]) -> None:
-        subject = re.sub(r"(联合|合作|携手|和|与)[^，,。；;]{0,10}?(企业|公司|高校|大学|研究所|研究院)", "", text)
+        subject = re.sub(r"(联合|合作|携手|和|与)[^，,。；;]{0,10}?(企业|公司|高校|大学|研究所|研究院)", "",
+            text)
         subject = re.sub(r"(企业|公司)(参与|联合)", "", subject)
         subject = re.sub(r"(关联|依托|境外|海外|国外|外资|国际知名)(企业|公司|机构)", "", subject)
         subject = re.sub(r"(一流|著名)(高校|大学)", "", subject)
@@ -388,12 +395,14 @@ class FactExtractor:
         for m in self._DATE.finditer(text):
             after = text[m.end(): m.end() + 14]
             before = text[max(0, m.start() - 14): m.start()]
-            if re.match(r"^(年度|年的|年版)", text[m.end() - 1:m.end() + 2]) and not re.search(r"注册|成立|出生|生", after[:4]):
+            if re.match(r"^(年度|年的|年版)",
+                text[m.end() - 1:m.end() + 2]) and not re.search(r"注册|成立|出生|生", after[:4]):
                 continue
             value = self._date_value(m)
             if value is None:
                 continue
-            if re.match(r"^(年)?(出生|生|后)", after) or re.search(r"(出生于|生于|出生在|出生日期[是为:]?)$", before):
+            if re.match(r"^(年)?(出生|生|后)", after) or re.search(r"(出生于|生于|出生在|出生日期[是为:]?)$",
+                before):
                 if re.match(r"^(年)?后", after) and m.group("y") and not m.group("m"):
                     facts.setdefault("born_from_year", int(m.group("y")))
                 elif len(value) == 10:
@@ -436,15 +445,18 @@ class FactExtractor:
             else:
                 facts["degree"] = "doctor"
         if "degree" not in facts or facts["degree"] == "not_doctor":
-            for pat, code in ((r"硕士|研究生", "master"), (r"本科|学士", "bachelor"), (r"大专|专科", "associate")):
+            for pat, code in ((r"硕士|研究生", "master"), (r"本科|学士", "bachelor"), (r"大专|专科",
+                "associate")):
                 mm = re.search(pat, text)
                 if mm and not negated(text, mm.start()):
                     facts["degree"] = code
                     break
         # professional title (the person's own; positions abroad are handled below)
-        abroad = re.search(r"(国外|海外|境外|外国|国际知名)[^，,。；;]{0,14}(副教授|教授|研究员|高级职务|中高级职务|高管|首席)", text)
+        abroad = re.search(r"(国外|海外|境外|外国|国际知名)[^，,。；;]{0,14}(副教授|教授|研究员|高级职务|中"
+            r"高级职务|高管|首席)", text)
         title_text = text.replace(abroad.group(0), "") if abroad else text
-        tm = re.search(r"(正高|副高|高级(专业技术)?(职称|职务)|高级工程师|高工|副教授|教授|副研究员|研究员|主任医师|高级经济师)",
+        tm = re.search(r"(正高|副高|高级(专业技术)?(职称|职务)|高级工程师|高工|副教授|教授|副研究员|研究员|"
+            r"主任医师|高级经济师)",
                        title_text)
         if tm:
             facts["professional_title"] = "not_senior" if negated(title_text, tm.start()) else "senior"
@@ -467,9 +479,8 @@ class FactExtractor:
         # talent programmes
         sel = [code for pat, code in _TALENT if re.search(pat, text)]
         if sel:
-            m3 = re.search(r"入选|获评|获得|是", text)
             neg = bool(re.search(r"(没有|没|未|尚未|还没有?|不曾)(入选|获评|获得)", text))
-            facts["selected_talent_programmes"] = [] if neg else sel if m3 or sel else sel
+            facts["selected_talent_programmes"] = [] if neg else sel
         elif re.search(r"(没有|未|尚未)入选(过)?(任何)?(人才计划|人才项目)", text):
             facts["selected_talent_programmes"] = []
         if re.search(r"全职(工作)?(满)?(3|三)年", text):
@@ -495,7 +506,8 @@ class FactExtractor:
             ctx = text[max(0, m.start() - 14): m.start()]
             if re.search(r"(销售收入|营收|营业收入|销售额|年收入|主营业务收入|产值)[^，,。]*$", ctx):
                 facts.setdefault("annual_revenue_wan", value)
-            elif re.search(r"(研发|总|项目)?投入[^，,。]*$|(研发|项目)(总)?(经费|预算)[^，,。]*$|总投资[^，,。]*$", ctx):
+            elif re.search(r"(研发|总|项目)?投入[^，,。]*$|(研发|项目)(总)?(经费|预算)[^，,。]*$|总投资[^，"
+                r",。]*$", ctx):
                 facts.setdefault("rd_investment_wan", value)
         for m in re.finditer(_NUM + r"\s*(%|％|个百分点)", text):
             ctx = text[max(0, m.start() - 24): m.start()]
@@ -506,17 +518,19 @@ class FactExtractor:
                 facts.setdefault("related_party_revenue_share", value)
             elif re.search(r"科技服务|技术服务|研发服务", ctx):
                 facts.setdefault("tech_service_revenue_share", value)
-        m = re.search(_NUM + r"(平方米|平米|㎡)", text)
-        if m:
-            facts["rd_space_sqm"] = float(m.group(1))
-        m = re.search(r"高层次(专职)?研发人员(及|和)高层管理人员(共|有|共有)?([一二两三四五六七八九十\d]+)(人|名)", text)
-        if m and (n := _cn_number(m.group(4))) is not None:
+        sm = re.search(_NUM + r"(平方米|平米|㎡)", text)
+        if sm:
+            facts["rd_space_sqm"] = float(sm.group(1))
+        hm = re.search(r"高层次(专职)?研发人员(及|和)高层管理人员(共|有|共有)?([一二两三四五六七八九十\d]+)("
+                       r"人|名)", text)
+        if hm and (n := _cn_number(hm.group(4))) is not None:
             facts["senior_staff_count"] = int(n)
-        m = re.search(r"(其中)?高层次研发人员(有|共|共有)?([一二两三四五六七八九十\d]+)(人|名)", text)
-        if m and (n := _cn_number(m.group(3))) is not None:
+        rm = re.search(r"(其中)?高层次研发人员(有|共|共有)?([一二两三四五六七八九十\d]+)(人|名)", text)
+        if rm and (n := _cn_number(rm.group(3))) is not None:
             facts["senior_researcher_count"] = int(n)
-        m = re.search(r"(项目|周期|期限|计划|预计)[^，,。]{0,6}?([一二两三四五\d](?:\.\d)?)年(内|完成|时间)", text)
-        if m and (n := _cn_number(m.group(2))) is not None:
+        dm = re.search(r"(项目|周期|期限|计划|预计)[^，,。]{0,6}?([一二两三四五\d](?:\.\d)?)年(内|完成|时间)",
+                       text)
+        if dm and (n := _cn_number(dm.group(2))) is not None:
             facts["project_duration_years"] = n
 
     # ------------------------------------------------------------------ projects
@@ -533,7 +547,8 @@ class FactExtractor:
     def _projects(self, text: str, facts: dict[str, Any]) -> None:
         clauses = re.split(r"[，,。；;？?！!]", text)
         for clause in clauses:
-            if "在研" in clause or re.search(r"(承担|主持)着|正在(承担|实施|执行)|尚未(验收|结题)|还没(验收|结题)", clause):
+            if "在研" in clause or re.search(r"(承担|主持)着|正在(承担|实施|执行)|尚未(验收|结题)|还没(验收"
+                r"|结题)", clause):
                 leader = bool(re.search(r"(项目)?负责人|本人|我(本人)?(主持|承担|有)", clause))
                 key = "leader_ongoing_projects" if leader else "ongoing_projects"
                 m = re.search(r"在研|承担|主持|正在|尚未|还没", clause)
@@ -545,8 +560,10 @@ class FactExtractor:
                 kinds = self._kinds(clause)
                 facts[key] = sorted(set(facts.get(key, [])) | set(kinds or ["other"]))
                 continue
-            if re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)了?|也(申报|申请)了?|已(经)?(申报|申请)了?", clause):
-                m = re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)|也(申报|申请)|已(经)?(申报|申请)", clause)
+            if re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)了?|也(申报|申请)了?|已(经)?(申报"
+                r"|申请)了?", clause):
+                m = re.search(r"同时(申报|申请)|还(要|想|准备|打算)?(申报|申请)|也(申报|申请)|已(经)?(申报|"
+                    r"申请)", clause)
                 if m is None:
                     continue
                 tail = clause[m.end():]
@@ -562,21 +579,30 @@ class FactExtractor:
                 facts.setdefault("applying_same_year_other_programmes", [])
 
     # ------------------------------------------------------------------ yes/no facts
-    _FLAGS: list[tuple[str, str, int]] = [
+    _FLAGS: ClassVar[list[tuple[str, str, int]]] = [
         ("has_local_demo_site", r"(应用示范地|技术应用单位|示范应用(单位|基地|场景))", 10),
-        ("demo_in_partner_country", r"在(合作国|对方国家|当地|合作国家|该国)[^，,。]{0,6}(应用示范|示范应用)", 6),
-        ("filed_new_rd_institution", r"备案(的)?新型研发机构|新型研发机构[^，,。]{0,6}(已)?(通过|获得?)?[^，,。]{0,4}备案", 6),
-        ("passed_rd_management_standard", r"(通过|完成)(了)?(省)?研发管理体系贯标|贯标[^，,。]{0,4}(通过|完成)", 6),
+        ("demo_in_partner_country", r"在(合作国|对方国家|当地|合作国家|该国)[^，,。]{0,6}(应用示范|示范应用)",
+            6),
+        ("filed_new_rd_institution",
+            r"备案(的)?新型研发机构|新型研发机构[^，,。]{0,6}(已)?(通过|获得?)?[^，,。]{0,4}备案", 6),
+        ("passed_rd_management_standard",
+            r"(通过|完成)(了)?(省)?研发管理体系贯标|贯标[^，,。]{0,4}(通过|完成)", 6),
         ("is_tech_transfer_agency", r"(从事|做)[^，,。]{0,6}技术转移|技术转移(服务)?机构", 6),
         ("has_overseas_channels", r"(海外|国外|境外|国际)?合作渠道", 6),
-        ("has_prior_year_transfer_business", r"(上年度?|去年)[^，,。]{0,10}(技术转移)[^，,。]{0,8}(收入|业务|投入)", 8),
+        ("has_prior_year_transfer_business",
+            r"(上年度?|去年)[^，,。]{0,10}(技术转移)[^，,。]{0,8}(收入|业务|投入)", 8),
         ("mixed_ownership", r"混合所有制|多元投资", 6),
-        ("founder_qualified", r"(一流高校|科研机构|人才团队|央企|中央企业|国有企业|国企|世界500强)[^，,。]{0,10}(设立|组建|共建|牵头成立)|联合组建|共建协议", 8),
+        ("founder_qualified",
+            r"(一流高校|科研机构|人才团队|央企|中央企业|国有企业|国企|世界500强)[^，,。]{0,10}(设立|组建|共"
+                r"建|牵头成立)|联合组建|共建协议", 8),
         ("leader_is_employee", r"在职(人员|员工)?|缴纳社保|交社保", 8),
         ("leader_is_lab_member", r"(实验室|研究中心)[^，,。]{0,6}(骨干|负责人|主任|成员)", 6),
-        ("partner_is_excluded_type", r"(自己|我们|本单位|我司|公司)(在境外|在海外)?(设立|开设)的|避税地|壳公司|(集团|母公司|子公司)(内部|之间|境外分支)|外资在境内", 6),
+        ("partner_is_excluded_type",
+            r"(自己|我们|本单位|我司|公司)(在境外|在海外)?(设立|开设)的|避税地|壳公司|(集团|母公司|子公司)("
+                r"内部|之间|境外分支)|外资在境内", 6),
         ("received_provincial_new_rd_subsidy", r"(获得|拿到|享受)(过|了)?省级?[^，,。]{0,6}补助", 6),
-        ("under_credit_penalty", r"失信[^，,。]{0,8}(处罚|惩戒)|(正在|在)[^，,。]{0,4}接受[^，,。]{0,6}处罚", 6),
+        ("under_credit_penalty", r"失信[^，,。]{0,8}(处罚|惩戒)|(正在|在)[^，,。]{0,4}接受[^，,。]{0,6}处罚",
+            6),
         ("has_basic_research_experience", r"(承担|主持|从事)(过)?[^，,。]{0,6}基础研究", 6),
         ("profitable", r"(持续|连续|一直)(实现)?盈利|盈利", 6),
     ]
@@ -586,10 +612,12 @@ class FactExtractor:
             m = re.search(pattern, text)
             if m is None:
                 continue
-            neg = negated(text, m.start(), window) or bool(re.search(r"^[^，,。]{0,2}(未|没|不)", text[m.end():]))
+            neg = negated(text, m.start(), window) or bool(re.search(r"^[^，,。]{0,2}(未|没|不)",
+                text[m.end():]))
             if name == "profitable" and re.search(r"亏损|不盈利|没有盈利|未盈利", text):
                 neg = True
-            if name in ("partner_is_excluded_type",) and re.search(r"不是|并非|不属于", text[max(0, m.start() - 10):m.start()]):
+            if name in ("partner_is_excluded_type",) and re.search(r"不是|并非|不属于", text[max(0,
+                m.start() - 10):m.start()]):
                 neg = True
             facts[name] = not neg
         if re.search(r"亏损", text) and "profitable" not in facts:
@@ -600,7 +628,8 @@ class FactExtractor:
             whole = text[max(0, pm.start() - 12): pm.end() + 8]
             pending = re.search(r"(申请中|正在申请|在申请|还在审|尚未授权|未授权|只是申请|受理)", whole)
             no = negated(text, pm.start(), 8) or bool(pending)
-            recent = re.search(r"近(三|3)年|最近(三|3)年|三年内|3年内", text[max(0, pm.start() - 16): pm.end()])
+            recent = re.search(r"近(三|3)年|最近(三|3)年|三年内|3年内", text[max(0,
+                pm.start() - 16): pm.end()])
             if no:
                 facts["has_granted_invention_patent"] = False if not recent else facts.get(
                     "has_granted_invention_patent")
@@ -618,7 +647,8 @@ class FactExtractor:
                     if ym:
                         facts["has_granted_invention_patent_3y"] = int(ym[-1]) >= self.reference_year - 3
         um = re.search(r"实用新型|外观设计", text)
-        if um and "has_granted_invention_patent" not in facts and re.search(r"只有|仅有|只拿到|仅", text[max(0, um.start() - 6):um.start()]):
+        if um and "has_granted_invention_patent" not in facts and re.search(r"只有|仅有|只拿到|仅",
+            text[max(0, um.start() - 6):um.start()]):
             facts["has_granted_invention_patent"] = False
             facts["has_granted_invention_patent_3y"] = False
         im = re.search(r"(有效|授权)?(的)?专利|自主知识产权|软件著作权|软著", text)
@@ -630,7 +660,8 @@ class FactExtractor:
                 facts["has_own_ip"] = True
         # labs
         for m in re.finditer(r"(全国|国家|省级?|江苏省|市级?)重点实验室", text):
-            level = "national" if m.group(1) in ("全国", "国家") else "provincial" if "省" in m.group(1) else "none"
+            level = "national" if m.group(1) in ("全国",
+                "国家") else "provincial" if "省" in m.group(1) else "none"
             if negated(text, m.start(), 6):
                 facts.setdefault("key_lab_level", "none")
             else:

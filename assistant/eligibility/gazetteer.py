@@ -92,7 +92,8 @@ class Gazetteer:
             for entry in data["regions"]:
                 self.regions[entry["name"]] = Place(entry["name"], "region", label=entry["label"])
         except (KeyError, TypeError) as exc:
-            raise RuleError(f"地名表 {GAZETTEER_PATH.name} 格式有误（缺少 {exc}），请对照文件头部说明修正。") from None
+            raise RuleError(
+                f"地名表 {GAZETTEER_PATH.name} 格式有误（缺少 {exc}），请对照文件头部说明修正。") from None
         # Alias index, lowest priority first so that more specific entries overwrite.
         for place in self.regions.values():
             for alias in self._aliases_of(data["regions"], place.name):

@@ -44,11 +44,14 @@ ProjectKind = Literal[
 #: Chinese labels of every enumeration value (shown in answers and the web form).
 VALUE_LABELS: dict[str, str] = {
     "enterprise": "企业", "university": "高校", "research_institute": "科研院所",
-    "public_institution": "事业单位", "new_rd_institution": "新型研发机构", "individual": "个人", "other": "其他",
+    "public_institutio"
+        "n": "事业单位", "new_rd_institution": "新型研发机构", "individual": "个人", "other": "其他",
     "lead": "牵头单位", "partner": "参与（合作）单位",
     "doctor": "博士", "master": "硕士", "bachelor": "本科（学士）", "associate": "大专",
     "not_doctor": "非博士", "none": "无",
-    "senior": "高级职称（含副高）", "intermediate": "中级职称", "junior": "初级职称", "not_senior": "非高级职称",
+    "senio"
+        "r": "高级职称（含副高"
+            "）", "intermediate": "中级职称", "junior": "初级职称", "not_senior": "非高级职称",
     "male": "男", "female": "女", "chinese": "中国籍", "foreign": "外国籍",
     "national": "国家级", "provincial": "省级",
     "hong_kong": "香港", "macao": "澳门", "taiwan": "台湾", "hmt": "港澳台",
@@ -162,7 +165,7 @@ def _f(label: str, question: str, group: str, **kw: Any) -> Any:
 
 
 def period_bounds(value: dt.date | str | None) -> tuple[dt.date, dt.date] | None:
-    """The first and last day a date fact can denote: a date is itself, ``YYYY-MM`` a month, ``YYYY`` a year."""
+    """The first and last day a date fact can denote: a date itself, ``YYYY-MM`` a month, ``YYYY`` a year."""
     if value is None:
         return None
     if isinstance(value, dt.date):
@@ -186,24 +189,29 @@ class ApplicantProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # --- applicant unit ------------------------------------------------------------------------------
-    entity_type: OptEntityType = _f("单位类型", "贵单位是企业、高校、科研院所、事业单位还是新型研发机构？", "unit")
+    entity_type: OptEntityType = _f("单位类型", "贵单位是企业、高校、科研院所、事业单位还是新型研发机构？",
+        "unit")
     organization_name: str | None = _f("单位名称", "贵单位的全称是什么？", "unit", max_length=100)
     applicant_role: OptRole = _f(
         "申报角色", "贵单位是作为牵头单位申报，还是作为参与（合作）单位？", "unit")
-    registered_province: str | None = _f("注册地所在省份", "贵单位在哪个省（直辖市）注册？", "unit", max_length=20)
+    registered_province: str | None = _f("注册地所在省份", "贵单位在哪个省（直辖市）注册？", "unit",
+        max_length=20)
     registered_city: str | None = _f("注册地所在城市", "贵单位在哪个城市注册？", "unit", max_length=20)
     registered_district: str | None = _f(
         "注册地所在区县（功能板块）", "贵单位的注册地在哪个区县（或功能板块）？", "unit", max_length=30)
-    registered_date: DateOrPeriod = _f("注册（成立）日期", "贵单位的注册（成立）日期是哪天？（YYYY-MM-DD）", "unit")
+    registered_date: DateOrPeriod = _f("注册（成立）日期", "贵单位的注册（成立）日期是哪天？（YYYY-MM-DD）",
+        "unit")
     independent_legal_person: YesNo = _f(
         "具有独立法人资格", "贵单位是否具有独立法人资格（不是分公司等分支机构）？", "unit")
     has_granted_invention_patent: YesNo = _f(
-        "拥有授权发明专利", "贵单位是否拥有已授权的发明专利（不含实用新型、外观设计和申请中的专利）？", "unit")
+        "拥有授权发明专"
+            "利", "贵单位是否拥有已授权的发明专利（不含实用新型、外观设计和申请中的专利）？", "unit")
     has_granted_invention_patent_3y: YesNo = _f(
         "近三年内有授权发明专利", "贵单位近三年内是否获得过授权发明专利（不含实用新型、外观设计）？", "unit")
     has_own_ip: YesNo = _f(
         "拥有有效专利等自主知识产权", "贵单位是否拥有有效授权专利等自主知识产权？", "unit")
-    annual_revenue_wan: float | None = _f("年销售收入（万元）", "贵单位上年度销售收入是多少万元？", "unit", ge=0)
+    annual_revenue_wan: float | None = _f("年销售收入（万元）", "贵单位上年度销售收入是多少万元？", "unit",
+        ge=0)
     profitable: YesNo = _f("持续盈利", "贵单位近年是否持续实现盈利？", "unit")
     ongoing_projects: OptProjectKinds = _f(
         "单位在研项目类型",
@@ -213,19 +221,22 @@ class ApplicantProfile(BaseModel):
         "本年度同时申报的其他计划",
         "贵单位本年度是否还申报（或准备申报）其他科技计划项目？是哪些？（没有请答“无”）", "unit")
     under_credit_penalty: YesNo = _f(
-        "正因失信记录接受处罚", "贵单位或项目负责人是否因科研失信或社会信用严重失信记录正在接受处罚？", "unit")
+        "正因失信记录接受处"
+            "罚", "贵单位或项目负责人是否因科研失信或社会信用严重失信记录正在接受处罚？", "unit")
     confirmed_criteria: list[str] | None = _f(
         "已向联系人确认的条款",
         "通知未界定的条款，经向通知联系人确认符合的，请列出其条款编号。", "unit")
 
-    # --- labs, platforms, new R&D institutions ---------------------------------------------------------------
+    # --- labs, platforms, new R&D institutions ----------------------------------------------------
     key_lab_level: OptLabLevel = _f(
         "拥有的重点实验室", "贵单位是否拥有全国（国家）重点实验室或江苏省重点实验室？", "platform")
     intl_joint_lab_level: OptLabLevel = _f(
         "国际联合研究中心/联合实验室",
-        "贵单位是否拥有国家部委（或省政府有关部门）认定的国际联合研究中心/联合实验室？是哪一级认定的？", "platform")
+        "贵单位是否拥有国家部委（或省政府有关部门）认定的国际联合研究中心/联合实验室？是哪一级认定的"
+            "？", "platform")
     leader_is_lab_member: YesNo = _f(
-        "负责人为该中心/实验室负责人或骨干", "项目负责人是否为上述研究中心/实验室的负责人或骨干成员？", "platform")
+        "负责人为该中心/实验室负责人或骨"
+            "干", "项目负责人是否为上述研究中心/实验室的负责人或骨干成员？", "platform")
     filed_new_rd_institution: YesNo = _f(
         "已获市级以上备案的新型研发机构", "贵单位是否为已获得市级以上备案的新型研发机构？", "platform")
     founder_qualified: YesNo = _f(
@@ -234,14 +245,18 @@ class ApplicantProfile(BaseModel):
         "或与本市高校、科研机构、龙头企业联合组建？", "platform")
     mixed_ownership: YesNo = _f("多元投资的混合所有制", "贵机构是否为多元投资的混合所有制企业？", "platform")
     senior_staff_count: int | None = _f(
-        "高层次专职研发人员及高层管理人员数", "贵机构高层次专职研发人员及高层管理人员共有多少人？", "platform", ge=0)
+        "高层次专职研发人员及高层管理人员"
+            "数", "贵机构高层次专职研发人员及高层管理人员共有多少人？", "platform", ge=0)
     senior_researcher_count: int | None = _f(
         "高层次研发人员数", "其中高层次研发人员有多少人？", "platform", ge=0)
-    rd_space_sqm: float | None = _f("独立研发场地面积（平方米）", "贵机构独立研发场地有多少平方米？", "platform", ge=0)
+    rd_space_sqm: float | None = _f("独立研发场地面积（平方米）", "贵机构独立研发场地有多少平方米？",
+        "platform", ge=0)
     tech_service_revenue_share: float | None = _f(
-        "科技服务收入占主营业务收入比重（%）", "科技服务收入占主营业务收入的比重是多少（%）？", "platform", ge=0, le=100)
+        "科技服务收入占主营业务收入比重（%"
+            "）", "科技服务收入占主营业务收入的比重是多少（%）？", "platform", ge=0, le=100)
     related_party_revenue_share: float | None = _f(
-        "为单一关联单位服务收入占比（%）", "为单一关联单位（有股权关系）的服务收入占主营业务收入的比重是多少（%）？",
+        "为单一关联单位服务收入占比（%"
+            "）", "为单一关联单位（有股权关系）的服务收入占主营业务收入的比重是多少（%）？",
         "platform", ge=0, le=100)
     received_provincial_new_rd_subsidy: YesNo = _f(
         "已获省级新型研发机构补助", "贵机构本年度是否已获得省级新型研发机构补助？", "platform")
@@ -249,27 +264,33 @@ class ApplicantProfile(BaseModel):
         "通过省研发管理体系贯标", "贵企业是否已通过省研发管理体系贯标？", "platform")
     is_tech_transfer_agency: YesNo = _f(
         "专业从事跨国技术转移服务的独立机构", "贵单位是否为专业从事跨国技术转移服务的独立机构？", "platform")
-    has_overseas_channels: YesNo = _f("有稳定优质的海外合作渠道", "贵单位是否有稳定优质的海外合作渠道？", "platform")
+    has_overseas_channels: YesNo = _f("有稳定优质的海外合作渠道", "贵单位是否有稳定优质的海外合作渠道？",
+        "platform")
     has_prior_year_transfer_business: YesNo = _f(
-        "上年度有国际技术转移服务收入或业务投入", "上年度是否有一定的国际技术转移服务收入或相关业务投入？", "platform")
+        "上年度有国际技术转移服务收入或业务投"
+            "入", "上年度是否有一定的国际技术转移服务收入或相关业务投入？", "platform")
     offshore_institution_type: OptOffshoreType = _f(
         "境外机构类型", "拟建设的境外机构是研发机构还是孵化机构？", "platform")
     has_overseas_institution: YesNo = _f(
-        "已有境外（海外）研发/孵化机构", "贵单位是否已在境外完成研发（孵化）机构的并购或注册成立？", "platform")
+        "已有境外（海外）研发/孵化机"
+            "构", "贵单位是否已在境外完成研发（孵化）机构的并购或注册成立？", "platform")
     overseas_institution_date: DateOrPeriod = _f(
         "境外机构并购/注册成立日期", "境外（海外）研发或孵化机构完成并购或注册成立的日期是？", "platform")
     overseas_incubator_independent: YesNo = _f(
         "境外孵化机构具有独立法人资格", "境外孵化机构是否具有独立法人资格？", "platform")
     controls_overseas_incubator: YesNo = _f(
-        "对境外孵化机构有控股权或成果支配权", "贵单位对境外孵化机构是否有控股权或享有孵化成果的支配权？", "platform")
+        "对境外孵化机构有控股权或成果支配"
+            "权", "贵单位对境外孵化机构是否有控股权或享有孵化成果的支配权？", "platform")
 
     # --- cooperation partners -----------------------------------------------------------------------------
     partner_country: str | None = _f("主要外方合作机构所在国家", "主要外方合作机构在哪个国家？", "partner",
                                      max_length=30)
-    partner_region: OptPartnerRegion = _f("合作方所在地区（港澳台）", "合作方是否在香港、澳门或台湾地区？", "partner")
+    partner_region: OptPartnerRegion = _f("合作方所在地区（港澳台）", "合作方是否在香港、澳门或台湾地区？",
+        "partner")
     partner_belt_road_country: YesNo = _f(
         "合作国家已签共建“一带一路”合作文件",
-        "主要外方合作机构所在国家是否已同中国签订共建“一带一路”合作文件？（请对照“中国一带一路网”公布的名单）", "partner")
+        "主要外方合作机构所在国家是否已同中国签订共建“一带一路”合作文件？（请对照“中国一带一路网”公布的名单"
+            "）", "partner")
     partner_is_excluded_type: YesNo = _f(
         "境外合作方属于排除情形",
         "主要境外合作机构是否属于以下情形之一：申报单位在境外设立的企业或研发机构、外资在境内设立的企业或研发机构、"
@@ -282,7 +303,8 @@ class ApplicantProfile(BaseModel):
         "在合作国家实现应用示范", "项目是否将在合作国家实现应用示范？", "partner")
 
     # --- project -------------------------------------------------------------------------------------
-    rd_investment_wan: float | None = _f("项目研发总投入（万元）", "项目研发总投入是多少万元？", "project", ge=0)
+    rd_investment_wan: float | None = _f("项目研发总投入（万元）", "项目研发总投入是多少万元？", "project",
+        ge=0)
     has_local_demo_site: YesNo = _f(
         "在本市有应用示范地或技术应用单位", "项目在连云港市是否有明确的应用示范地或技术应用单位？", "project")
     project_duration_years: float | None = _f("项目实施期限（年）", "项目计划几年完成？", "project", ge=0)
@@ -294,27 +316,37 @@ class ApplicantProfile(BaseModel):
     gender: OptGender = _f("性别", "申请人的性别是？", "person")
     birth_date: dt.date | None = _f("出生日期", "申请人的出生日期是？（YYYY-MM-DD）", "person")
     birth_year: int | None = _f("出生年份", "申请人是哪一年出生的？", "person", ge=1900, le=2100)
-    born_from_year: int | None = _f("出生年份不早于", "申请人最早是哪一年出生的（如“90后”即1990）？", "person",
+    born_from_year: int | None = _f("出生年份不早于", "申请人最早是哪一年出生的（如“90后”即1990）？",
+        "person",
                                     ge=1900, le=2100)
     age: int | None = _f("年龄（周岁，按申报年度）", "申请人今年多少周岁？", "person", ge=0, le=120)
     nationality: OptNationality = _f("国籍", "（引进人才）是外国籍还是中国籍？", "person")
     selected_talent_programmes: OptTalentList = _f(
-        "已入选的人才计划", "（引进人才）是否已入选江苏省“双创计划”或连云港市花果山英才计划？（没有请答“无”）", "person")
+        "已入选的人才计"
+            "划", "（引进人才）是否已入选江苏省“双创计划”或连云港市花果山英才计划？（没有请答“无”"
+                "）", "person")
     holds_senior_position_abroad: YesNo = _f(
         "在国外担任副教授及以上或高级职务",
-        "（引进人才）是否在国外著名高校、科研院所担任相当于副教授及以上职务，或在国际知名企业、机构担任高级职务？", "person")
+        "（引进人才）是否在国外著名高校、科研院所担任相当于副教授及以上职务，或在国际知名企业、机构担任高级"
+            "职务？", "person")
     exceptional_talent: YesNo = _f(
-        "有突出成绩或急需紧缺（可破格）", "（引进人才）是否属于有突出成绩或我市急需紧缺、可破格申报的人才？", "person")
-    arrival_date: DateOrPeriod = _f("来连工作日期", "（引进人才）何时来连云港工作（参与科技研发等）？", "person")
+        "有突出成绩或急需紧缺（可破格"
+            "）", "（引进人才）是否属于有突出成绩或我市急需紧缺、可破格申报的人才？", "person")
+    arrival_date: DateOrPeriod = _f("来连工作日期", "（引进人才）何时来连云港工作（参与科技研发等）？",
+        "person")
     agreement_date: DateOrPeriod = _f("签订意向性协议日期", "与引进人才签订意向性协议的日期是？", "person")
-    full_time_3_years: YesNo = _f("入选后能在本市全职工作3年", "（引进人才）入选后能否在连云港全职工作3年？", "person")
-    has_work_permit: YesNo = _f("已办理外国人工作许可证", "（引进人才）是否已办理外国人工作许可证？", "person")
+    full_time_3_years: YesNo = _f("入选后能在本市全职工作3年", "（引进人才）入选后能否在连云港全职工作3年？",
+        "person")
+    has_work_permit: YesNo = _f("已办理外国人工作许可证", "（引进人才）是否已办理外国人工作许可证？",
+        "person")
     leader_is_employee: YesNo = _f(
-        "项目负责人为申报单位在职人员", "项目负责人是否为申报单位的在职人员（在申报单位缴纳社保）？", "person")
+        "项目负责人为申报单位在职人"
+            "员", "项目负责人是否为申报单位的在职人员（在申报单位缴纳社保）？", "person")
     has_basic_research_experience: YesNo = _f(
         "有基础研究经历", "申请人是否承担过基础研究课题或有其他从事基础研究的经历？", "person")
     leader_ongoing_projects: OptProjectKinds = _f(
-        "项目负责人在研项目类型", "项目负责人目前是否主持在研的科技计划项目？是哪些？（没有请答“无”）", "person")
+        "项目负责人在研项目类"
+            "型", "项目负责人目前是否主持在研的科技计划项目？是哪些？（没有请答“无”）", "person")
 
     #: Facts kept as ``None`` when given as an empty string.
     _EMPTY_AS_NONE: ClassVar[tuple[str, ...]] = ("", "未知", "不知道", "unknown")
@@ -338,14 +370,16 @@ class ApplicantProfile(BaseModel):
             if city is not None:
                 self.registered_city = city.name
                 if self.registered_province and self.registered_province != city.province:
-                    raise ValueError(f"registered_city：{city.name} 不属于 {self.registered_province}，请核对注册地")
+                    raise ValueError(f"registered_city：{city.name} 不属于 {self.registered_province}，请核"
+                        f"对注册地")
                 self.registered_province = city.province
         if self.registered_district:
             place = gaz.district(self.registered_district, self.registered_city)
             if place is not None:
                 if self.registered_city and self.registered_city != place.city:
                     raise ValueError(
-                        f"registered_district：{place.name} 属于 {place.city}，与注册城市 {self.registered_city} 矛盾，"
+                        f"registered_district：{place.name} 属于 {place.city}，与注册城市"
+                            f" {self.registered_city} 矛盾，"
                         "请核对注册地")
                 self.registered_district = place.name
                 self.registered_city = place.city

@@ -121,7 +121,8 @@ def _criterion(raw: dict[str, Any], defaults: dict[str, str], where: str) -> Cri
         )
         description = str(raw["description"])
     except (KeyError, TypeError, AttributeError) as exc:
-        raise RuleError(f"{where}：条目缺少 {exc}（每条须有 id、kind、description、reference.section/quote）。") from None
+        raise RuleError(f"{where}：条目缺少 {exc}（每条须有 id、kind、description、reference.section/quote"
+            f"）。") from None
     where = f"{where} 规则 {cid}"
     if kind not in KINDS:
         raise RuleError(f"{where}：kind 应为 {'/'.join(KINDS)}，收到 {kind!r}。")
@@ -157,7 +158,8 @@ def load_rule_file(path: Path) -> list[Programme]:
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"无法读取{where}：{exc}。请检查文件是否存在且为合法 YAML。") from None
     try:
-        defaults = {"file": str(data["file"]), "notice_id": str(data["notice_id"]), "notice": str(data["notice"])}
+        defaults = {"file": str(data["file"]), "notice_id": str(data["notice_id"]),
+            "notice": str(data["notice"])}
         shared = {str(c["id"]): _criterion(c, defaults, where) for c in data.get("shared") or []}
         programmes = []
         for raw in data["programmes"]:
@@ -172,7 +174,8 @@ def load_rule_file(path: Path) -> list[Programme]:
                 notice=defaults["notice"], file=defaults["file"], family=str(raw.get("family", raw["id"])),
                 criteria=tuple(crits)))
     except (KeyError, TypeError) as exc:
-        raise RuleError(f"{where} 格式有误（缺少 {exc}），须有 file、notice_id、notice、programmes。") from None
+        raise RuleError(
+            f"{where} 格式有误（缺少 {exc}），须有 file、notice_id、notice、programmes。") from None
     return programmes
 
 

@@ -41,8 +41,10 @@ def test_dev_eligibility_questions_end_to_end(fx: FactExtractor) -> None:
 
 PARAPHRASES: list[tuple[str, str, str]] = [
     # question, expected programme (one of the candidates), expected verdict
-    ("注册在赣榆的公司可以牵头申报连云港市2024年产业前瞻与关键技术研发项目吗？", "lyg-2024-key-rd-industry", "ineligible"),
-    ("我们企业在灌南县注册，能作为牵头单位报市重点研发计划（产业前瞻与关键技术）吗", "lyg-2024-key-rd-industry",
+    ("注册在赣榆的公司可以牵头申报连云港市2024年产业前瞻与关键技术研发项目吗？", "lyg-2024-key-rd-industry",
+        "ineligible"),
+    ("我们企业在灌南县注册，能作为牵头单位报市重点研发计划（产业前瞻与关键技术）吗",
+        "lyg-2024-key-rd-industry",
      "ineligible"),
     ("我司位于徐圩新区，是独立法人，近三年有授权发明专利，可以牵头申报产业前瞻与关键技术项目吗？",
      "lyg-2024-key-rd-industry", "eligible"),
@@ -51,23 +53,29 @@ PARAPHRASES: list[tuple[str, str, str]] = [
     ("入选了花果山英才计划的外国专家还能申报高端外国专家引进计划吗？", "lyg-2024-intl-6401", "ineligible"),
     ("一位已入选江苏“双创计划”的外籍教授，可以申报连云港外国科技创新人才引进计划项目吗", "lyg-2024-intl-6402",
      "ineligible"),
-    ("我们是南京的企业，想申报省重点国别产业技术研发合作项目，外方合作机构在以色列，可以吗？", "js-2024-intl-country",
+    ("我们是南京的企业，想申报省重点国别产业技术研发合作项目，外方合作机构在以色列，可以吗？",
+        "js-2024-intl-country",
      "ineligible"),
-    ("苏州一家公司牵头，合作伙伴在挪威，能报2024年江苏省重点国别合作项目吗？", "js-2024-intl-country", "ineligible"),
+    ("苏州一家公司牵头，合作伙伴在挪威，能报2024年江苏省重点国别合作项目吗？", "js-2024-intl-country",
+        "ineligible"),
     ("有市“揭榜挂帅”在研项目的企业能否申报南通前瞻性技术创新专项？", "nt-2023-frontier", "ineligible"),
-    ("我们公司目前有在研的市科技成果转化项目，还能申报南通市重点研发计划前瞻性技术创新专项吗？", "nt-2023-frontier",
+    ("我们公司目前有在研的市科技成果转化项目，还能申报南通市重点研发计划前瞻性技术创新专项吗？",
+        "nt-2023-frontier",
      "ineligible"),
     ("研发总投入150万元的南通企业能申报前瞻性技术创新专项吗？", "nt-2023-frontier", "ineligible"),
-    ("1992年出生的女博士能申报连云港基础研究计划青年科技创新人才项目吗？", "lyg-2024-basic-youth", "eligible"),
+    ("1992年出生的女博士能申报连云港基础研究计划青年科技创新人才项目吗？", "lyg-2024-basic-youth",
+        "eligible"),
     ("1986年1月出生的女性，有高级职称，可以申请基础研究青年项目吗", "lyg-2024-basic-youth", "eligible"),
     ("1988年出生的男博士能申报连云港市青年科技创新人才项目吗？", "lyg-2024-basic-youth", "ineligible"),
     ("我今年36岁，男，博士，能报基础研究计划青年科技创新人才项目吗？", "lyg-2024-basic-youth", "ineligible"),
     ("硕士学历、中级职称的90后男性能申报青年科技创新人才项目吗？", "lyg-2024-basic-youth", "ineligible"),
     ("我们学校能申报南通市前瞻性技术创新专项吗？", "nt-2023-frontier", "needs_info"),
-    ("我们企业2023年5月在海州区注册，可以申报连云港市科技成果转化计划吗？", "lyg-2024-transfer", "ineligible"),
+    ("我们企业2023年5月在海州区注册，可以申报连云港市科技成果转化计划吗？", "lyg-2024-transfer",
+        "ineligible"),
     ("高校可以作为申报单位申报连云港市科技成果转化计划吗？我们是大学", "lyg-2024-transfer", "ineligible"),
     ("上海的企业能申报江苏省港澳台科技合作项目吗？合作方在台湾", "js-2024-intl-hmt", "ineligible"),
-    ("我们企业已经同时申报了市重点研发计划，还能申报市科技成果转化计划吗？", "lyg-2024-transfer", "ineligible"),
+    ("我们企业已经同时申报了市重点研发计划，还能申报市科技成果转化计划吗？", "lyg-2024-transfer",
+        "ineligible"),
     ("我们是新型研发机构，科技服务收入占主营业务收入的45%，能申请4202新型研发机构奖补吗？",
      "lyg-2024-capacity-4202", "ineligible"),
     ("我们公司没有通过研发管理体系贯标，能拿4301贯标补助吗？", "lyg-2024-capacity-4301", "ineligible"),
@@ -75,7 +83,8 @@ PARAPHRASES: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("question", "programme", "verdict"), PARAPHRASES, ids=[p[0][:24] for p in PARAPHRASES])
+@pytest.mark.parametrize(("question", "programme", "verdict"), PARAPHRASES,
+    ids=[p[0][:24] for p in PARAPHRASES])
 def test_paraphrases(question: str, programme: str, verdict: str, fx: FactExtractor) -> None:
     got, cands = _rule(question, fx)
     assert programme in cands
@@ -89,7 +98,8 @@ FACTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("我们是连云港市的高校，能申报吗", {"registered_city": "连云港市", "entity_type": "university"}, []),
     ("能申报2024年度连云港市基础研究计划吗？", {}, ["registered_city", "registered_province"]),
     ("我们研究所在东海注册", {"registered_district": "东海县", "entity_type": "research_institute"}, []),
-    ("公司成立于2022-12，年销售收入1.2亿元", {"registered_date": "2022-12", "annual_revenue_wan": 12000.0}, []),
+    ("公司成立于2022-12，年销售收入1.2亿元", {"registered_date": "2022-12", "annual_revenue_wan": 12000.0},
+        []),
     ("去年注册的企业", {"registered_date": "2023", "entity_type": "enterprise"}, []),
     ("项目研发总投入150万", {"rd_investment_wan": 150.0}, []),
     ("研发投入1000万元，销售收入1,500万元", {"rd_investment_wan": 1000.0, "annual_revenue_wan": 1500.0}, []),
@@ -101,7 +111,8 @@ FACTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("我今年三十四岁", {"age": 34}, []),
     ("没有在研项目", {"ongoing_projects": []}, []),
     ("有在研的省科技计划项目", {"ongoing_projects": ["provincial_st"]}, []),
-    ("项目负责人主持在研的市重点研发项目", {"leader_ongoing_projects": ["city_key_rd"]}, ["ongoing_projects"]),
+    ("项目负责人主持在研的市重点研发项目", {"leader_ongoing_projects": ["city_key_rd"]},
+        ["ongoing_projects"]),
     ("我们有在研项目", {"ongoing_projects": ["other"]}, []),
     ("我们不是独立法人，是分公司", {"independent_legal_person": False}, []),
     ("具有独立法人资格的企业", {"independent_legal_person": True}, []),
@@ -109,7 +120,8 @@ FACTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("发明专利还在申请中", {"has_granted_invention_patent": False}, []),
     ("合作方在新加坡", {"partner_country": "新加坡"}, ["registered_city"]),
     ("与香港大学合作", {"partner_region": "hong_kong"}, []),
-    ("外籍专家，2023年6月来连工作", {"nationality": "foreign", "arrival_date": "2023-06"}, ["registered_date"]),
+    ("外籍专家，2023年6月来连工作", {"nationality": "foreign", "arrival_date": "2023-06"},
+        ["registered_date"]),
     ("2024年2月签订了意向性协议", {"agreement_date": "2024-02"}, []),
     ("没有入选任何人才计划", {"selected_talent_programmes": []}, []),
     ("高校牵头，联合了一家连云港企业", {"entity_type": "university", "has_enterprise_partner": True,
@@ -133,11 +145,14 @@ def test_extracts_only_stated_facts(question: str, expected: dict[str, Any], abs
 
 
 @pytest.mark.parametrize(("question", "ids"), [
-    ("创新能力建设计划有哪些条件？", {"lyg-2024-capacity-4101", "lyg-2024-capacity-4201", "lyg-2024-capacity-4202",
+    ("创新能力建设计划有哪些条件？", {"lyg-2024-capacity-4101", "lyg-2024-capacity-4201",
+        "lyg-2024-capacity-4202",
                                     "lyg-2024-capacity-4301"}),
     ("连云港市基础研究计划的申报条件", {"lyg-2024-basic-youth", "lyg-2024-basic-general"}),
-    ("省国际科技合作/港澳台科技合作计划", {"js-2024-intl-bilateral", "js-2024-intl-country", "js-2024-intl-belt-road",
-                                          "js-2024-intl-hmt", "js-2024-intl-transfer-agency", "js-2024-intl-offshore"}),
+    ("省国际科技合作/港澳台科技合作计划", {"js-2024-intl-bilateral", "js-2024-intl-country",
+        "js-2024-intl-belt-road",
+                                          "js-2024-intl-hm"
+                                              "t", "js-2024-intl-transfer-agency", "js-2024-intl-offshore"}),
     ("市重点研发计划", {"lyg-2024-key-rd-industry", "lyg-2024-key-rd-social"}),
 ])
 def test_programme_families(question: str, ids: set[str], fx: FactExtractor) -> None:

@@ -11,11 +11,15 @@ from assistant.eligibility import ApplicantProfile, EligibilityChecker, FactExtr
 from assistant.eligibility.checker import VERDICTS
 
 PROGRAMMES = sorted(load_rules().programmes)
-WORDS = ["赣榆区", "海州区", "东海县", "徐圩新区", "开发区", "南通", "苏州", "上海", "以色列", "新加坡", "香港", "企业",
-         "高校", "研究所", "没有", "无", "未", "不", "在研", "市科技成果转化", "揭榜挂帅", "省科技计划", "博士", "硕士",
-         "高级职称", "男", "女", "1990年", "2023年5月", "2022-12", "去年", "90后", "35岁", "150万元", "1.2亿元", "%",
-         "授权发明专利", "独立法人", "双创计划", "外籍", "牵头", "参与", "一带一路", "能申报吗？", "，", "。", "重点国别",
-         "前瞻性", "青年项目", "4202", "6401", "同时申报", "市重点研发计划", "贯标", "工作许可"]
+WORDS = [
+    "赣榆区", "海州区", "东海县", "徐圩新区", "开发区", "南通", "苏州", "上海", "以色列",
+    "新加坡", "香港", "企业", "高校", "研究所", "没有", "无", "未", "不",
+    "在研", "市科技成果转化", "揭榜挂帅", "省科技计划", "博士", "硕士", "高级职称", "男", "女",
+    "1990年", "2023年5月", "2022-12", "去年", "90后", "35岁", "150万元", "1.2亿元", "%",
+    "授权发明专利", "独立法人", "双创计划", "外籍", "牵头", "参与", "一带一路", "能申报吗？", "，",
+    "。", "重点国别", "前瞻性", "青年项目", "4202", "6401", "同时申报", "市重点研发计划", "贯标",
+    "工作许可",
+]
 
 _checker = EligibilityChecker()
 _fx = FactExtractor()
@@ -43,7 +47,8 @@ def test_extractor_then_checker_never_raises(question: str) -> None:
 
 _VALUES = {
     "entity_type": st.sampled_from(["enterprise", "university", "research_institute", "individual", "other"]),
-    "registered_district": st.sampled_from(["赣榆区", "海州区", "连云区", "灌云县", "徐圩新区", "崇川区", "江宁区"]),
+    "registered_district": st.sampled_from(["赣榆区", "海州区", "连云区", "灌云县", "徐圩新区", "崇川区",
+        "江宁区"]),
     "registered_date": st.dates(dt.date(1990, 1, 1), dt.date(2024, 12, 31)).map(str) | st.sampled_from(
         ["2022", "2023-01", "2024-06"]),
     "independent_legal_person": st.booleans(),

@@ -33,9 +33,12 @@ def test_bad_values_name_the_field(facts: dict, field: str) -> None:
 
 def test_chinese_labels_and_normalisation() -> None:
     p = ApplicantProfile.from_facts({"entity_type": "公司", "registered_district": "赣榆", "degree": "博士",
-                                     "registered_date": "2022-12", "partner_country": "香港", "birth_date": "1990-05-01"})
+                                     "registered_dat"
+                                         "e": "2022-1"
+                                             "2", "partner_country": "香港", "birth_date": "1990-05-01"})
     assert p.entity_type == "enterprise" and p.degree == "doctor"
-    assert (p.registered_district, p.registered_city, p.registered_province) == ("赣榆区", "连云港市", "江苏省")
+    assert (p.registered_district, p.registered_city, p.registered_province) == ("赣榆区", "连云港市",
+        "江苏省")
     assert p.registered_date == "2022-12" and p.birth_date == dt.date(1990, 5, 1)
     assert p.partner_region == "hong_kong" and p.partner_country is None
     schema = {f["name"]: f for f in ApplicantProfile.form_schema()}
@@ -52,7 +55,8 @@ def test_cli_check_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "check", "--programme", "lyg-2024-key-rd-industry",
                         "--facts", '{"registered_district": "赣榆区"}')
     assert code == 0 and "不符合" in out and "不含赣榆区" in out
-    code, out, _ = _run(capsys, "check", "--programme", "nt-2023-frontier", "--facts", '{"entity_type": "企业"}',
+    code, out, _ = _run(capsys, "check", "--programme", "nt-2023-frontier", "--facts",
+        '{"entity_type": "企业"}',
                         "--json")
     data = json.loads(out)
     assert code == 0 and data["verdict"] == "needs_info" and data["questions"]
@@ -60,7 +64,8 @@ def test_cli_check_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_facts_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "facts.json"
-    f.write_text(json.dumps({"gender": "男", "birth_year": 1990, "degree": "博士"}, ensure_ascii=False), "utf-8")
+    f.write_text(json.dumps({"gender": "男", "birth_year": 1990, "degree": "博士"}, ensure_ascii=False),
+        "utf-8")
     code, out, _ = _run(capsys, "check", "--programme", "lyg-2024-basic-youth", "--facts", f"@{f}", "--json")
     assert code == 0 and json.loads(out)["verdict"] == "eligible"
 
@@ -72,7 +77,8 @@ def test_cli_facts_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     (["check", "--programme", "lyg-2024-transfer", "--facts", "@/no/such/file.json"], "无法读取"),
     (["check"], "--programme"),
 ])
-def test_cli_errors_exit_2_in_chinese(argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_errors_exit_2_in_chinese(argv: list[str], needle: str,
+    capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, *argv)
     assert code == 2
     assert err.startswith("错误：") and needle in err and "Traceback" not in err

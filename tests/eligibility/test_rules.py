@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eligibility import ApplicantProfile, EligibilityChecker, RuleDriftCheck, list_programmes, load_rules
+from assistant.eligibility import (
+    ApplicantProfile,
+    EligibilityChecker,
+    RuleDriftCheck,
+    list_programmes,
+    load_rules,
+)
 from assistant.eligibility.rules import load_rule_file
 from assistant.errors import RuleError
 
@@ -31,7 +37,8 @@ NOTICES = {
     "lyg-2024-intl": "2024年度市政策引导类计划（国际科技合作/港澳台科技合作、引进外国人才）项目指南",
     "lyg-2024-basic": "2024年度市基础研究计划项目指南",
     "js-2024-intl": "关于组织申报2024年度省科技计划专项资金（国际科技合作/港澳台科技合作计划）项目的通知",
-    "nt-2023-frontier": "关于印发《2023年度南通市重点研发计划（前瞻性技术创新专项）项目指南》及组织申报项目的通知",
+    "nt-2023-frontie"
+        "r": "关于印发《2023年度南通市重点研发计划（前瞻性技术创新专项）项目指南》及组织申报项目的通知",
 }
 JS_HEADER = ["江苏省科学技术厅", "江苏省财政厅文件", "苏科资发〔2024〕21号"]
 
@@ -80,12 +87,14 @@ def test_unknown_programme_names_list_command() -> None:
 
 def test_bad_rule_file_is_a_rule_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("file: x.txt\nnotice_id: x\nnotice: X\nprogrammes:\n  - id: p\n    title: P\n    criteria:\n"
+    bad.write_text("file: x.txt\nnotice_id: x\nnotice: X\nprogrammes:\n  - id: p\n    title: P\n    criteri"
+        "a:\n"
                    "      - {id: c, kind: hard, description: d, facts: [nope], condition: is_true,"
                    " reference: {section: s, quote: q}}\n", encoding="utf-8")
     with pytest.raises(RuleError, match="nope"):
         load_rule_file(bad)
-    bad.write_text("file: x.txt\nnotice_id: x\nnotice: X\nprogrammes:\n  - id: p\n    title: P\n    criteria:\n"
+    bad.write_text("file: x.txt\nnotice_id: x\nnotice: X\nprogrammes:\n  - id: p\n    title: P\n    criteri"
+        "a:\n"
                    "      - {id: c, kind: hard, description: d, condition: no_such_condition,"
                    " reference: {section: s, quote: q}}\n", encoding="utf-8")
     with pytest.raises(RuleError, match="no_such_condition"):
@@ -93,7 +102,8 @@ def test_bad_rule_file_is_a_rule_error(tmp_path: Path) -> None:
 
 
 def test_needs_info_asks_exactly_the_missing_facts() -> None:
-    result = EligibilityChecker().run("lyg-2024-basic-youth", ApplicantProfile.from_facts({"degree": "doctor"}))
+    result = EligibilityChecker().run("lyg-2024-basic-youth",
+        ApplicantProfile.from_facts({"degree": "doctor"}))
     assert result.verdict == "needs_info"
     assert result.missing_facts == ["gender", "birth_year"]
     assert result.questions == [ApplicantProfile.field_question("gender"),
