@@ -102,7 +102,8 @@ class SyntheticCorpusWriter:
                 for depth, head in enumerate(path):
                     if depth < len(last) and last[depth] == head:
                         continue
-                    if re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", head):
+                    label = re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", head)
+                    if label and len(head) > label.end():  # a titled heading, not a bare clause label
                         lines.append(head)
                 last = path
                 para = self._mutate(text, city, year) + f"（{city}适用）"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.answer import Session
+from assistant.errors import ShenbaoError
 from assistant.evaluation.dataset import GoldItem
 from assistant.evaluation.metrics import corpus_text, score
 from assistant.evaluation.plots import PlotWriter
@@ -31,11 +34,14 @@ class EvalPipeline:
         scorer: ragas scorer (None: no ragas metrics).
         gate: threshold gate (None: no gate).
         report: report writer; plots: plot writer (None: no plots).
+        warmup: a question asked (and discarded) before timing, so the first item's latency does not
+            include loading the index, jieba and the model (None: no warm-up).
     """
 
     def __init__(self, service: Answerer, corpus_dir: Path, k: int = 5, baseline: Answerer | None = None,
                  scorer: RagasScorer | None = None, gate: ThresholdGate | None = None,
-                 report: ReportWriter | None = None, plots: PlotWriter | None = None) -> None:
+                 report: ReportWriter | None = None, plots: PlotWriter | None = None,
+                 warmup: str | None = "申报条件有哪些？") -> None:
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         self.service = service
@@ -46,6 +52,13 @@ class EvalPipeline:
         self.gate = gate
         self.report = report or ReportWriter()
         self.plots = plots
+        self.warmup = warmup
+
+    def _warm(self, answerer: Answerer) -> None:
+        if self.warmup:
+            # a warm-up failure shows up again, per item, in the run itself
+            with contextlib.suppress(ShenbaoError):
+                answerer.ask(self.warmup, Session())
 
     def run(self, items: Sequence[GoldItem], dataset: Path, out_dir: Path,
             progress: Progress | None = None) -> EvalRun:
@@ -56,11 +69,13 @@ class EvalPipeline:
             return progress(label, len(items)) if progress else None
 
         corpus = corpus_text(self.corpus_dir)
+        self._warm(self.service)
         records = EvalRunner(self.service).run(items, out_dir, progress=bar("ours"))
         metrics = score(items, records, corpus, k=self.k)
         base_records: list[dict[str, Any]] = []
         base_metrics: dict[str, Any] | None = None
         if self.baseline is not None:
+            self._warm(self.baseline)
             base_records = EvalRunner(self.baseline).run(items, out_dir / "baseline",
                                                          progress=bar("baseline"))
             base_metrics = score(items, base_records, corpus, k=self.k)

@@ -188,7 +188,7 @@ class ReportWriter:
             out.append("- ragas：" + "，".join(f"{n}={v:.3f}" for n, v in sorted(ragas.items())))
         if bd is not None:
             bstatus = "✗ " + " ".join(bd["misses"]) if bd["misses"] else "✓"
-            out.append(f"- baseline：{bstatus}"
-                       + (f"；回答：{_cell(brec.get('answer') or '', 200)}" if brec else ""))
+            flat = " ".join((brec.get("answer") or "").split()) if brec else ""
+            out.append(f"- baseline：{bstatus}" + (f"；回答：{_cell(flat, 200)}" if brec else ""))
         out.append("")
         return out

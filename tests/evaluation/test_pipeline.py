@@ -24,12 +24,12 @@ class ScriptedAnswerer:
     def __init__(self, by_question: dict[str, dict[str, Any]], fail: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         self.by_question = by_question
         self.fail = fail
-        self.calls: list[tuple[str, int]] = []
+        self.calls: list[tuple[str, Session]] = []
 
     def ask(self, question: str, session: Session) -> AnswerRecord:
         from assistant.errors import InputError
 
-        self.calls.append((question, id(session)))
+        self.calls.append((question, session))  # kept alive: compared by identity
         session.history.append((question, None))
         if question in self.fail:
             raise InputError("问题为空")
@@ -76,9 +76,12 @@ def test_full_run_writes_everything(tmp_path: Path, items, ours, baseline, tiny_
         items, gold_file, out, progress=progress)
     assert ticks == {"ours": len(items), "baseline": len(items), "ragas": 2}
 
+    # a warm-up question (own session) precedes the timed run of each answerer
+    assert ours.calls[0][0] == baseline.calls[0][0] == "申报条件有哪些？"
+    assert all(c[1] is not ours.calls[0][1] for c in ours.calls[1:])
     # multi-turn: the earlier turn is asked first, in the same session as the scored question
     q = [c for c in ours.calls if c[0] in ("连云港的联系电话是多少？", "那南通的呢？")]
-    assert [c[0] for c in q] == ["连云港的联系电话是多少？", "那南通的呢？"] and q[0][1] == q[1][1]
+    assert [c[0] for c in q] == ["连云港的联系电话是多少？", "那南通的呢？"] and q[0][1] is q[1][1]
 
     recs = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in recs] == [g.id for g in items]
