@@ -25,11 +25,14 @@ CONTEXT_K = 8
 
 # "能否申报 / 可以申报吗 / 符合条件吗 / 有资格吗": the question asks for a ruling on an applicant.
 _ASKS_RULING = re.compile(
-    r"(能否|能不能|可不可以|可否|是否(可以|能)|能|可以|还能|有资格|够格|允许|符合).{0,40}(申报|申请|牵头|参与|报名)"
-    r"|(申报|申请|牵头).{0,30}(吗|么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|么)|可以吗|行吗"
+    r"(能否|能不能|可不可以|可否|是否(可以|能)|能|可以|还能|有资格|够格|允许|符合).{0,40}(申报|申请|牵头|参与|报名|报)"
+    r"|(申报|申请|牵头|报).{0,30}(吗|么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|么)|可以吗|行吗"
+    r"|(能|可以|可|还能)报|报得了|够不够(条件|格)"
 )
 _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and lone surrogates (undecodable bytes from a terminal): they cannot be encoded,
+# hashed or printed
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_question(question: Any) -> str:
