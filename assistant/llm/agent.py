@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -48,6 +49,8 @@ NOTICE_NO_VALID_CITATION = "模型回答的引用无法在检索到的公告原�
 NOTICE_UNCHECKED_RULING = "模型回答中出现了未经规则校验的资格结论，已改用离线答案（资格结论以规则校验为准）。"
 NOTICE_NOT_FOUND = "模型未在检索到的条款中找到答案，已改用离线答案。"
 NOTICE_DROPPED = "已删除 {} 条无法在检索到的公告原文中核实的引用。"
+NOTICE_PROMPT_LEAK = "模型回答中含有系统内部指令的内容，已改用离线答案。"
+LEAK_WINDOW = 16  # an answer sharing this many consecutive characters with the system prompt recites it
 
 StreamItem = str | AnswerRecord
 _Piece = str | AIMessage  # what one streamed model call yields: text deltas, then the whole reply
@@ -95,6 +98,8 @@ class AgentAnswerer:
         self.total_timeout = total_timeout or settings.llm_timeout * (settings.llm_retries + 1)
         self.system_text = PromptTemplateFile.load("system", settings.prompts_dir).render(
             max_answer_chars=max_answer_chars)
+        squashed = re.sub(r"\s+", "", self.system_text)
+        self._prompt_windows = {squashed[i:i + LEAK_WINDOW] for i in range(len(squashed) - LEAK_WINDOW + 1)}
         self.question_prompt = PromptTemplateFile.load("question", settings.prompts_dir)
         self.parser = AnswerJsonParser(max_answer_chars=max_answer_chars * 3)
         self.validator = CitationValidator()
@@ -274,6 +279,8 @@ class AgentAnswerer:
     def _record(self, content: str, ledger: ToolLedger, offline: AnswerRecord) -> AnswerRecord:
         """The checked record, or the offline one with the reason."""
         parsed = self.parser.run(content)
+        if self._recites_prompt(parsed.answer):
+            return self._fallback(offline, NOTICE_PROMPT_LEAK)
         if not parsed.found:
             return self._fallback(offline, NOTICE_NOT_FOUND)
         grounded = self.validator.run(parsed.citations, ledger.clauses)
@@ -302,6 +309,11 @@ class AgentAnswerer:
             contexts=agent_contexts, verdict=verdict, refused=False, mode=self.mode, notices=notices,
             eligibility=eligibility,
         )
+
+    def _recites_prompt(self, answer: str) -> bool:
+        """True when the answer repeats a stretch of the system prompt (it must not be revealed)."""
+        a = re.sub(r"\s+", "", answer)
+        return any(a[i:i + LEAK_WINDOW] in self._prompt_windows for i in range(len(a) - LEAK_WINDOW + 1))
 
     @staticmethod
     def _fallback(offline: AnswerRecord, notice: str) -> AnswerRecord:

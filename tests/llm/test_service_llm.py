@@ -102,8 +102,10 @@ def test_cli_ask_json_with_a_failing_endpoint(corpus_settings: Settings, tmp_pat
         env.update(SHENBAO_DATA_DIR=str(corpus_settings.data_dir), SHENBAO_EMBED_CACHE=str(EMBED_CACHE),
                    OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=stub.base_url, SHENBAO_LLM_MODEL=MODEL,
                    SHENBAO_LLM_RETRIES="0", SHENBAO_LLM_TIMEOUT="5", HF_HUB_OFFLINE="1")
-        proc = subprocess.run([sys.executable, "-m", "assistant", "ask", Q_DURATION, "--json"], env=env,
-                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        script = Path(sys.executable).parent / "shenbao"  # the console script, as a user runs it
+        cmd = [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
+        proc = subprocess.run([*cmd, "ask", Q_DURATION, "--json"], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["mode"] == "offline" and "两年" in out["answer"] and out["citations"]
