@@ -23,14 +23,17 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Search once, or interactively when no query was given."""
+    from assistant.answer.service import clean_question
     from assistant.errors import InputError
     from assistant.index import HybridRetriever, RetrievalFilters, cached_index
 
     if args.k < 1 or args.k > 100:
         raise InputError(f"--k 必须在 1 到 100 之间，收到 {args.k}。")
+    # the same cleaning as questions (control characters, undecodable bytes, length), before the index loads
+    query = None if args.query is None else clean_question(args.query)
     filters = RetrievalFilters(region=args.region, year=args.year, programme=args.programme)
     retriever = HybridRetriever(cached_index())
-    if args.query is None:
+    if query is None:
         print("条款检索（输入空行或 Ctrl-D 退出）")
         while True:
             try:
@@ -39,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             if not q:
                 return 0
-            _print(retriever.run(q, k=args.k, filters=filters), as_json=args.json)
-    _print(retriever.run(args.query, k=args.k, filters=filters), as_json=args.json)
+            try:
+                _print(retriever.run(clean_question(q), k=args.k, filters=filters), as_json=args.json)
+            except InputError as exc:
+                print(f"错误：{exc}")
+    _print(retriever.run(query, k=args.k, filters=filters), as_json=args.json)
     return 0
 
 
