@@ -28,6 +28,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.evaluation.dataset import GoldItem
+from assistant.index.embeddings import CachedEmbedder
 
 NON_LLM_CONTEXT_METRICS = ("non_llm_context_recall", "non_llm_context_precision_with_reference")
 NON_LLM_ANSWER_METRICS = ("non_llm_string_similarity", "rouge_score", "bleu_score")
@@ -75,7 +76,7 @@ def _metric_classes() -> dict[str, Any]:
     from ragas.metrics.base import MetricType, SingleTurnMetric
 
     @dataclass
-    class QuoteContainment(SingleTurnMetric):  # type: ignore[misc]
+    class QuoteContainment(SingleTurnMetric):
         """How well ``response`` (a gold quote) is contained in ``reference`` (a retrieved clause), 0–1."""
 
         name: str = "quote_containment"
@@ -99,7 +100,7 @@ def _metric_classes() -> dict[str, Any]:
             return await self._single_turn_ascore(SingleTurnSample(**row), callbacks)
 
     @dataclass
-    class JiebaRougeScore(RougeScore):  # type: ignore[misc]
+    class JiebaRougeScore(RougeScore):
         """ragas ROUGE with a jieba tokenizer (the default one drops every Chinese character)."""
 
         def __post_init__(self) -> None:
@@ -164,12 +165,18 @@ class RagasScorer:
         _ragas()
         import warnings
 
+        from langchain_core.embeddings import Embeddings
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
+            from ragas.embeddings import LangchainEmbeddingsWrapper
             from ragas.metrics import AnswerCorrectness, Faithfulness, LLMContextPrecisionWithReference
 
+            # a metric given embeddings directly needs ragas's interface (evaluate() only wraps its own)
+            emb = (LangchainEmbeddingsWrapper(self.embeddings) if isinstance(self.embeddings, Embeddings)
+                   else self.embeddings)
         return [Faithfulness(llm=self.llm),
-                AnswerCorrectness(llm=self.llm, embeddings=self.embeddings),
+                AnswerCorrectness(llm=self.llm, embeddings=emb),
                 LLMContextPrecisionWithReference(llm=self.llm)]
 
     def run(self, items: Sequence[GoldItem], records: Sequence[dict[str, Any]],
@@ -222,13 +229,18 @@ class RagasScorer:
         return out
 
 
-def e5_langchain_embeddings(settings: Settings) -> Any:
-    """Our e5 encoder (with the content-hash cache of ``settings``) as LangChain ``Embeddings``."""
+def e5_langchain_embeddings(settings: Settings, embedder: CachedEmbedder | None = None) -> Any:
+    """Our e5 encoder (with the content-hash cache of ``settings``) as LangChain ``Embeddings``.
+
+    Args:
+        settings: where the embedding cache lives.
+        embedder: swappable for tests (default: e5 with that cache).
+    """
     from langchain_core.embeddings import Embeddings
 
     from assistant.index.clause_index import make_embedder
 
-    embedder = make_embedder(settings)
+    embedder = embedder or make_embedder(settings)
 
     class _E5(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -136,8 +136,8 @@ class ReportWriter:
         keys = [*METRIC_KEYS, "latency_p50_ms", "latency_p95_ms"]
         for key in keys:
             ours, theirs = m.get(key), (base or {}).get(key)
-            both = isinstance(ours, int | float) and isinstance(theirs, int | float)
-            delta = ours - theirs if both else None
+            delta = (float(ours) - float(theirs)
+                     if isinstance(ours, int | float) and isinstance(theirs, int | float) else None)
             rows.append(f"| {LABELS[key].format(k=k)} | {_fmt(ours)} | {_fmt(theirs)} | "
                         f"{'' if delta is None else f'{delta:+.3f}'} |")
         ragas, bragas = m.get("ragas") or {}, (base or {}).get("ragas") or {}
