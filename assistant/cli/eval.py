@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
         description="用与 ask 相同的流程回答数据集中的每个问题（多轮题先在同一会话中问前序轮次），"
                     "写出 DIR/results.jsonl、metrics.json、report.md 与 plots/*.png；"
                     "指定 --thresholds 时未达阈值以退出码 1 结束。")
-    p.add_argument("--dataset", required=True, type=Path, help="JSONL 数据集（格式见 shared/eval/README.md）")
+    p.add_argument("--dataset", required=True, type=Path, nargs="+",
+                   help="JSONL 数据集（格式见 shared/eval/README.md）；可给多个，合并评测（id 不得重复）")
     p.add_argument("--out", required=True, type=Path, help="输出目录")
     p.add_argument("--k", type=int, default=5, help="evidence@k 的 k（默认 5）")
     p.add_argument("--llm-metrics", action="store_true",
@@ -59,9 +60,19 @@ def run(args: argparse.Namespace) -> int:
 
     if args.k < 1:
         raise InputError(f"--k 必须为正整数，当前为 {args.k}。")
-    items = load_dataset(args.dataset)
+    items = []
+    for path in args.dataset:
+        items.extend(load_dataset(path))
+    seen: set[str] = set()
+    for it in items:
+        if it.id in seen:
+            raise InputError(f"多个数据集中出现重复的 id={it.id!r}，请改名后再合并评测。")
+        seen.add(it.id)
+    # one dataset: its own threshold section applies; a merged run is held to `default` only
+    name = Path("+".join(p.name for p in args.dataset))
+    section = args.dataset[0].stem if len(args.dataset) == 1 else None
     settings = get_settings()
-    gate = ThresholdGate(args.thresholds, dataset=args.dataset.stem) if args.thresholds else None
+    gate = ThresholdGate(args.thresholds, dataset=section) if args.thresholds else None
     judge = embeddings = None
     if args.llm_metrics:
         from assistant.evaluation.ragas_scorer import e5_langchain_embeddings, judge_llm
@@ -89,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     scorer = None if args.no_ragas else RagasScorer(k=args.k, llm=judge, embeddings=embeddings)
     pipeline = EvalPipeline(AnswerService(settings), settings.corpus_dir, k=args.k, baseline=baseline,
                             scorer=scorer, gate=gate, plots=None if args.no_plots else PlotWriter())
-    result = pipeline.run(items, args.dataset, args.out, progress=_progress)
+    result = pipeline.run(items, name, args.out, progress=_progress)
     m = result.metrics
     line = (f"ours：题目 {m['items']}，evidence@{args.k}={m['evidence_at_k']:.3f} "
             f"事实召回={m['fact_recall']:.3f} "

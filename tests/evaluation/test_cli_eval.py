@@ -31,3 +31,9 @@ def test_bad_threshold_file_and_k(gold_file: Path, tmp_path: Path, env_data_dir:
 
 def test_unknown_baseline_rejected(gold_file: Path, tmp_path: Path) -> None:
     assert main(["eval", "--dataset", str(gold_file), "--out", str(tmp_path), "--baseline", "fancy"]) == 2
+
+
+def test_merged_datasets_must_not_share_ids(gold_file: Path, tmp_path: Path, env_data_dir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--dataset", str(gold_file), str(gold_file), "--out", str(tmp_path / "o")]) == 2
+    assert "重复的 id" in capsys.readouterr().err
