@@ -22,10 +22,12 @@ index: install
 	@$(PY) -c "from assistant.config import get_settings; from assistant.index.store import IndexSnapshot; import sys; sys.exit(0 if IndexSnapshot.path_in(get_settings().data_dir).exists() else 1)" \
 		|| $(VENV)/bin/shenbao ingest
 
-# Debian's Chromium for the end-to-end browser test (never a browser download by a test tool).
+# Debian's Chromium for the end-to-end browser test (never a browser download by a test tool), and a CJK
+# font so that its screenshots show the Chinese text.
 browser:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-		( (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null ) || \
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && \
+		fc-list :lang=zh 2>/dev/null | grep -q . || \
+		( (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null ) || \
 		echo "chromium not installed: browser tests will be skipped"
 
 run: index

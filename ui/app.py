@@ -18,13 +18,13 @@ import streamlit as st  # noqa: E402
 
 from ui import components, state  # noqa: E402
 
-st.set_page_config(page_title="申报助手", page_icon="📑", layout="wide")
+st.set_page_config(page_title="申报助手", page_icon=":material/description:", layout="wide")
 
 pages = [
-    st.Page(state.CHAT_PAGE, title="申报咨询", icon="💬", url_path="chat", default=True),
-    st.Page(state.CHECK_PAGE, title="资格自查", icon="✅", url_path="check"),
-    st.Page(state.LOOKUP_PAGE, title="条款检索", icon="🔎", url_path="lookup"),
-    st.Page(state.ADMIN_PAGE, title="公告管理", icon="🗂️", url_path="admin"),
+    st.Page(state.CHAT_PAGE, title="申报咨询", icon=":material/chat:", url_path="chat", default=True),
+    st.Page(state.CHECK_PAGE, title="资格自查", icon=":material/task_alt:", url_path="check"),
+    st.Page(state.LOOKUP_PAGE, title="条款检索", icon=":material/search:", url_path="lookup"),
+    st.Page(state.ADMIN_PAGE, title="公告管理", icon=":material/folder_open:", url_path="admin"),
 ]
 page = st.navigation(pages)
 st.sidebar.markdown("**申报助手** · 科技项目申报政策咨询")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from assistant.answer.composer import squash
 from assistant.errors import ShenbaoError
 from assistant.models import AnswerRecord
 from ui import present, state
@@ -18,9 +19,9 @@ def mode_indicator() -> None:
     s = state.settings()
     label = present.mode_label(s.llm_enabled, s.llm_model)
     if s.llm_enabled:
-        st.sidebar.badge(label, icon="🤖", color="blue")
+        st.sidebar.badge(label, icon=":material/smart_toy:", color="blue")
     else:
-        st.sidebar.badge(label, icon="🔌", color="gray")
+        st.sidebar.badge(label, icon=":material/cloud_off:", color="gray")
 
 
 def text(body: str) -> None:
@@ -38,7 +39,7 @@ def _viewer_link(notice: str, section: str) -> None:
     """A link opening the notice viewer of the lookup page at this section."""
     doc_id = _doc_of(notice, section)
     if doc_id:
-        st.page_link(state.LOOKUP_PAGE, label="在公告原文中查看该章节", icon="📄",
+        st.page_link(state.LOOKUP_PAGE, label="在公告原文中查看该章节", icon=":material/article:",
                      query_params={"doc": doc_id, "section": section})
 
 
@@ -78,6 +79,13 @@ def eligibility_block(record: AnswerRecord) -> None:
         title = res.get("programme_title") or res.get("programme_id") or ""
         st.markdown(f"**{present.safe_html(str(title))}** — {present.verdict_label(res.get('verdict'))}",
                     unsafe_allow_html=True)
+        for c in res.get("criteria", []) or []:
+            if c.get("status") == "not_met" and c.get("kind") != "advisory":
+                # the decisive clause, readable without scanning the table
+                ref = c.get("reference") or {}
+                line = (f"✗ {c.get('description', '')}：依据《{ref.get('notice', '')}》"
+                        f"{ref.get('section', '')}：“{squash(str(ref.get('quote', '')))}”")
+                st.markdown(present.safe_html(line), unsafe_allow_html=True)
         rows = present.criteria_rows(res)
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -99,8 +99,8 @@ def _feedback_section() -> None:
     with state.user_errors():
         counts = store.counts()
         c1, c2, c3 = st.columns(3)
-        c1.metric("👍", counts["up"])
-        c2.metric("👎", counts["down"])
+        c1.metric("有用（👍）", counts["up"])
+        c2.metric("无用（👎）", counts["down"])
         c3.metric("更正", counts["corrections"])
         entries = store.entries()
         if entries:

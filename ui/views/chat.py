@@ -48,7 +48,7 @@ st.title("申报咨询")
 st.caption("依据已收录的项目申报通知/指南作答：每个回答都附公告原文条款；能否申报由规则逐条校验，不作猜测。")
 
 with st.sidebar:
-    if st.button("🔄 新对话（清空）", key="reset", width="stretch"):
+    if st.button("新对话（清空）", key="reset", icon=":material/refresh:", width="stretch"):
         state.reset_chat()
         session = state.chat_session()
         conv = state.conversation_id()

@@ -129,6 +129,6 @@ with state.user_errors():
     if saved and saved[0] == pid:
         _, result_json, known = saved
         _show_result(result_json)
-        if st.button("💬 在咨询中继续（带上以上信息）", key="handover"):
+        if st.button("在咨询中继续（带上以上信息）", key="handover", icon=":material/chat:"):
             _hand_over(prog, known)
             st.switch_page(state.CHAT_PAGE)

@@ -1,0 +1,268 @@
+"""End to end: ``streamlit run ui/app.py`` on a loopback port, driven by headless Debian Chromium.
+
+Asks the 赣榆区 question and sees 不符合 with its clause, searches on the lookup page, uploads a notice on the
+admin page (into a temp copy of the corpus — the repository's corpus/ is never touched), and saves
+screenshots to ``out/screenshots/``. Skipped only when Chromium or its driver is not installed
+(``make test`` installs Debian's ``chromium`` and ``chromium-driver``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EMBED_CACHE, ROOT, make_settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver") or next(
+    (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if Path(p).exists()), None)
+SHOTS = ROOT / "out" / "screenshots"
+QUESTION = "赣榆区的企业能申报连云港市产业前瞻与关键技术项目吗？"
+WAIT = 180  # the first answer loads e5 and jieba in the server (a busy 2-core machine is slow)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                       reason="Debian chromium/chromium-driver not installed (`make browser` installs them)"),
+]
+
+UPLOAD = """临海市2025年度科技型中小企业研发费用补助申报通知
+
+一、补助对象
+在临海市注册的科技型中小企业。
+
+二、补助标准
+按上年度研发费用增量的10%给予补助，单个企业最高补助50万元。
+
+三、申报时间
+申报截止时间为2025年9月30日。
+"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _corpus_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(path.iterdir()):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, corpus_settings: Any) -> Iterator[tuple[str, Any]]:
+    """The Streamlit server over an index of a temp copy of the real corpus (uploads land in the copy)."""
+    from assistant.index.builder import IndexBuilder
+
+    base = tmp_path_factory.mktemp("browser")
+    corpus = base / "corpus"
+    shutil.copytree(corpus_settings.corpus_dir, corpus)
+    settings = make_settings(base / "data", corpus)
+    IndexBuilder(settings).run()  # vectors come from the shared cache: no re-embedding
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SHENBAO_", "CHROMA_"))}
+    env.update({"SHENBAO_DATA_DIR": str(settings.data_dir), "SHENBAO_CORPUS_DIR": str(corpus),
+                "SHENBAO_EMBED_CACHE": str(EMBED_CACHE), "HF_HUB_OFFLINE": "1",
+                "ANONYMIZED_TELEMETRY": "False"})
+    log = (base / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+         "--client.toolbarMode", "viewer"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail("Streamlit server did not start:\n" + (base / "server.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield url, settings
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium through the Debian chromedriver (Selenium Manager never runs)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+                 "--window-size=1440,1100", "--lang=zh-CN"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _body(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def _wait_text(driver: Any, *needles: str, timeout: float = WAIT) -> str:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        wait = WebDriverWait(driver, timeout, poll_frequency=0.5)
+        wait.until(lambda d: all(n in _body(d) for n in needles))
+    except TimeoutException:
+        _shot(driver, "failure.png")
+        pytest.fail(f"not seen within {timeout:.0f} s: {needles}; the page shows:\n{_body(driver)[-2000:]}")
+    return _body(driver)
+
+
+def _shot(driver: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def _open(driver: Any, url: str, ready: str) -> None:
+    driver.get(url)
+    _wait_text(driver, ready, timeout=90)
+
+
+def _clickable(driver: Any, css: str) -> Any:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 90, poll_frequency=0.5)
+    return wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
+def _present(driver: Any, css: str) -> Any:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 90, poll_frequency=0.5)
+    return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def _chat(driver: Any, question: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    box = _clickable(driver, "textarea[data-testid='stChatInputTextArea']")
+    box.click()
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+
+
+def _click_button(driver: Any, label: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def find(d: Any) -> Any:
+        for b in d.find_elements(By.TAG_NAME, "button"):
+            if b.text.strip() == label and b.is_enabled():
+                return b
+        return False
+
+    button = WebDriverWait(driver, 90, poll_frequency=0.5).until(find)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+
+
+def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, settings = server
+    repo_corpus = _corpus_digest(ROOT / "corpus")
+
+    # 申报咨询: the ruling, its clause and citation cards
+    _open(browser, f"{url}/", "申报咨询")  # the default page lives at the root
+    _chat(browser, QUESTION)
+    page = _wait_text(browser, "不符合", "不含赣榆区", "引用条款")
+    assert "市辖区（不含赣榆区）" in page
+    assert "Traceback" not in page
+    messages = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
+    asked = next(m for m in messages if QUESTION in m.text)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", asked)
+    time.sleep(0.5)
+    _shot(browser, "01-chat-ruling.png")
+    cards = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
+    card = next(c for c in cards if "三、申报要求" in c.text)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", card)
+    card.click()
+    _wait_text(browser, "在公告原文中查看该章节")
+    _shot(browser, "02-chat-citation-card.png")
+
+    # 条款检索: filters, ranked clauses with highlighted terms, copy-ready text
+    _open(browser, f"{url}/lookup", "条款检索")
+    query = browser.find_element(By.CSS_SELECTOR, "input[aria-label='检索内容（关键词或问题）']")
+    query.send_keys("赣榆区 牵头单位")
+    _click_button(browser, "检索")
+    page = _wait_text(browser, "可复制的答复", "相关条款")
+    assert "不含赣榆区" in page
+    marks = [m.text for m in browser.find_elements(By.TAG_NAME, "mark")]
+    assert "赣榆区" in marks
+    _shot(browser, "03-lookup-results.png")
+    _click_button(browser, "在公告原文中查看")
+    _wait_text(browser, "公告原文", "章节导航")
+    nav = browser.find_element(By.XPATH, "//*[contains(text(), '章节导航')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", nav)
+    time.sleep(1)
+    _shot(browser, "04-notice-viewer.png")
+
+    # 公告管理: upload a notice into the temp corpus copy; it is ingested with a progress bar
+    _open(browser, f"{url}/admin", "公告管理")
+    notice = settings.data_dir.parent / "linhai-2025-rd-subsidy.txt"
+    notice.write_text(UPLOAD, encoding="utf-8")
+    _present(browser, "input[type='file']").send_keys(str(notice))
+    _wait_text(browser, "ubsidy.txt", timeout=60)  # the uploader shows the (shortened) name
+    _click_button(browser, "保存并导入")
+    page = _wait_text(browser, "已导入 1 个文件")
+    assert "导入完成" in page
+    _shot(browser, "05-admin-upload.png")
+    assert (settings.corpus_dir / "linhai-2025-rd-subsidy.txt").exists()
+    assert _corpus_digest(ROOT / "corpus") == repo_corpus  # the repository's corpus is untouched
+
+    # the uploaded notice answers in the chat of a new session
+    _open(browser, f"{url}/", "申报咨询")  # the default page lives at the root
+    _chat(browser, "临海市研发费用补助单个企业最高补助多少？")
+    _wait_text(browser, "50万元")
+    _shot(browser, "06-chat-uploaded-notice.png")
