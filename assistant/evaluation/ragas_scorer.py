@@ -31,7 +31,7 @@ from assistant.evaluation.dataset import GoldItem
 from assistant.index.embeddings import CachedEmbedder
 
 NON_LLM_CONTEXT_METRICS = ("non_llm_context_recall", "non_llm_context_precision_with_reference")
-NON_LLM_ANSWER_METRICS = ("non_llm_string_similarity", "rouge_score", "bleu_score")
+NON_LLM_ANSWER_METRICS = ("non_llm_string_similarity", "rouge_score", "rouge_score_recall", "bleu_score")
 LLM_METRICS = ("faithfulness", "answer_correctness", "llm_context_precision_with_reference")
 
 _WS = re.compile(r"\s+")
@@ -117,6 +117,12 @@ class RagasScores:
     means: dict[str, float] = field(default_factory=dict)
 
 
+def metric_key(name: str) -> str:
+    """A stable key for a ragas column: "rouge_score(mode=fmeasure)" → "rouge_score",
+    "rouge_score(mode=recall)" → "rouge_score_recall"."""
+    return re.sub(r"\(mode=(\w+)\)", lambda m: "" if m.group(1) == "fmeasure" else f"_{m.group(1)}", name)
+
+
 class RagasScorer:
     """Scores result records with ragas.
 
@@ -157,7 +163,10 @@ class RagasScorer:
             NonLLMContextPrecisionWithReference(distance_measure=cls["QuoteContainment"](),
                                                 threshold=self.containment_threshold),
         ]
-        ans = [NonLLMStringSimilarity(), cls["JiebaRougeScore"](), BleuScore(kwargs={"tokenize": "zh"})]
+        # ROUGE-L recall too: our answers quote whole clauses, so F-measure against a one-line reference
+        # mostly measures length; recall says how much of the reference the answer carries
+        ans = [NonLLMStringSimilarity(), cls["JiebaRougeScore"](), cls["JiebaRougeScore"](mode="recall"),
+               BleuScore(kwargs={"tokenize": "zh"})]
         return ctx, ans
 
     def llm_metrics(self) -> list[Any]:
@@ -220,8 +229,7 @@ class RagasScorer:
             for (g, _), row in zip(pairs, result.scores, strict=True):
                 for name, value in row.items():
                     if isinstance(value, int | float) and not math.isnan(value):
-                        # "rouge_score(mode=fmeasure)" → "rouge_score": stable keys for reports and gates
-                        out.per_item.setdefault(g.id, {})[name.split("(")[0]] = float(value)
+                        out.per_item.setdefault(g.id, {})[metric_key(name)] = float(value)
         names = sorted({n for s in out.per_item.values() for n in s})
         for name in names:
             vals = [s[name] for s in out.per_item.values() if name in s]

@@ -38,7 +38,8 @@ def scores():  # type: ignore[no-untyped-def]
 
 def test_identical_answer_scores_about_one(scores) -> None:  # type: ignore[no-untyped-def]
     s = scores.per_item["same"]
-    for name in ("non_llm_string_similarity", "rouge_score", "bleu_score", "non_llm_context_recall"):
+    for name in ("non_llm_string_similarity", "rouge_score", "rouge_score_recall", "bleu_score",
+                 "non_llm_context_recall"):
         assert s[name] == pytest.approx(1.0, abs=1e-6), name
     assert s["non_llm_context_precision_with_reference"] == pytest.approx(1.0, abs=1e-6)
 
@@ -86,3 +87,10 @@ def test_bad_settings() -> None:
         RagasScorer(containment_threshold=1.5)
     with pytest.raises(ValueError, match="embeddings"):
         RagasScorer(llm=object())
+
+
+def test_rouge_recall_rewards_an_answer_that_carries_the_reference() -> None:
+    long_answer = "根据公告：" + REF + "依据条款：" + CLAUSE * 3
+    item = GoldItem(id="long", question="赣榆区企业能否牵头？", kind="fact", reference=REF)
+    s = RagasScorer().run([item], [{"id": "long", "answer": long_answer, "contexts": [CLAUSE]}]).per_item["long"]
+    assert s["rouge_score_recall"] > 0.95 and s["rouge_score"] < 0.6
