@@ -229,6 +229,7 @@ class IndexBuilder:
             aside = path.with_name(f"chroma.corrupt-{int(time.time())}")
             log.warning("moving unreadable Chroma store %s to %s", path, aside)
             shutil.move(str(path), str(aside))
+            _forget_chroma_system(path)
 
     def _drop_other_collections(self, keep: str) -> None:
         try:
@@ -249,6 +250,21 @@ class IndexBuilder:
         except ImportError:
             return []
         return list(RuleDriftCheck().run(texts))
+
+
+def _forget_chroma_system(path: Path) -> None:
+    """Drop the half-opened Chroma system this process cached for ``path`` (Chroma keeps one per directory,
+    even after a failed open), so that the fresh store written there next opens cleanly."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        if system is not None:
+            with contextlib.suppress(Exception):  # it never fully started
+                system.stop()
+    except ImportError:  # pragma: no cover - chromadb is a dependency
+        pass
 
 
 def _doc_info(doc: NoticeDocument, chunks: Sequence[Chunk]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings, get_settings
+from assistant.errors import StoreError
 from assistant.index.bm25 import BM25Index
 from assistant.index.embeddings import CachedEmbedder, ShenbaoEmbeddingFunction
 from assistant.index.store import ChromaClauseStore, IndexSnapshot
@@ -65,7 +66,9 @@ class ClauseIndex:
         snapshot = IndexSnapshot.load(settings.data_dir)
         chunks = snapshot.live_chunks()
         embedder = embedder or make_embedder(settings)
-        store = store or make_store(settings, snapshot.collection, embedder)
+        if store is None:
+            store = make_store(settings, snapshot.collection, embedder)
+            _check_vectors(settings, store, len(chunks))
         return cls(
             settings=settings,
             snapshot=snapshot,
@@ -83,6 +86,25 @@ class ClauseIndex:
             return IndexSnapshot.path_in(self.settings.data_dir).stat().st_mtime != self.mtime
         except OSError:
             return True
+
+
+def _check_vectors(settings: Settings, store: ChromaClauseStore, expected: int) -> None:
+    """A snapshot whose vectors are gone would answer from BM25 alone, silently worse: refuse instead.
+
+    Raises:
+        StoreError: the embedded Chroma dir is missing, or holds fewer vectors than the snapshot's clauses.
+    """
+    rebuild = "请运行 `shenbao ingest --rebuild` 重建索引。"
+    if not settings.chroma_host and expected and not (settings.data_dir / "chroma").is_dir():
+        raise StoreError(f"向量库目录 {settings.data_dir / 'chroma'} 不存在（可能已被删除）。{rebuild}")
+    try:
+        have = store.count()
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"向量库无法读取（{type(exc).__name__}）。{rebuild}") from exc
+    if have < expected:
+        raise StoreError(f"向量库只有 {have} 条向量，少于索引中的 {expected} 条条款（向量库不完整或已损坏）。{rebuild}")
 
 
 _cache: dict[str, ClauseIndex] = {}
