@@ -1,0 +1,79 @@
+"""200 concurrent asks through the Python API (50 users × 4 turns on 16 threads, one ``Session`` each):
+no failure, and every user's state and rulings are exactly what the same conversation gets alone.
+
+The workload is ``benchmarks/load.py``'s (which also reports throughput and p95); no timing is asserted here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from assistant.answer import Session
+from tests.conftest import ROOT
+from tests.reliability.conftest import TALLY
+from tests.reliability.invariants import check_record
+
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+
+USERS, WORKERS = 50, 16
+
+
+def _workload() -> Any:
+    path = ROOT / "benchmarks" / "load.py"
+    spec = importlib.util.spec_from_file_location("shenbao_benchmark_load", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _essence(record: Any) -> str:
+    return json.dumps({k: v for k, v in record.to_json().items() if k != "latency_ms"},
+                      ensure_ascii=False, sort_keys=True, default=str)
+
+
+def test_200_concurrent_asks_keep_sessions_isolated(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    load = _workload()
+    users = load.make_users(USERS)
+    assert len({(u.district, u.year) for u in users}) == USERS  # everyone states different facts
+    corpus_service.ask(users[0].questions[2], Session())  # warm-up outside the measured run
+
+    sessions, turns, _ = load.run_load(corpus_service, users, WORKERS)
+    TALLY["concurrent asks"] += len(turns)
+    assert len(turns) == 4 * USERS
+    failures = [t for t in turns if t.error is not None]
+    assert not failures, failures[:3]
+    assert load.isolation_errors(users, sessions) == []
+    for t in turns:
+        check_record(t.record)
+    assert {t.record.verdict for t in turns} >= {"ineligible", "needs_info"}  # rulings were made
+
+    # the oracle: each conversation alone, one after another, gives the very same records and state
+    by_user = {u.uid: sorted((t for t in turns if t.uid == u.uid), key=lambda t: t.turn) for u in users}
+    for user, session in zip(users, sessions, strict=True):
+        alone, alone_turns = load.run_user(corpus_service, user, Session)
+        assert alone.facts == session.facts, user.uid
+        assert alone.programme_id == session.programme_id
+        for got, want in zip(by_user[user.uid], alone_turns, strict=True):
+            assert _essence(got.record) == _essence(want.record), (user.uid, got.turn)
+        assert [q for q, _ in session.history] == [q for q, _ in alone.history]
+
+
+def test_one_session_shared_by_threads_stays_consistent(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    """A page that (wrongly) shares one session between its own threads: turns serialise, none is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = Session()
+    qs = [f"我们是{d}注册的企业，能申报产业前瞻与关键技术项目吗？" for d in ("海州区", "赣榆区", "连云区", "东海县")] * 3
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        records = list(pool.map(lambda q: corpus_service.ask(q, session), qs))
+    TALLY["concurrent asks"] += len(qs)
+    assert len(session.history) == len(qs)
+    assert all(r.verdict in {"ineligible", "needs_info", "eligible"} for r in records)
+    assert session.facts.get("registered_district") in {"海州区", "赣榆区", "连云区", "东海县"}
