@@ -16,6 +16,7 @@ from assistant.answer.session import FollowUpResolver, Session
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError, LLMError
 from assistant.index import HybridRetriever, cached_index
+from assistant.logs import question_for_log
 from assistant.models import AnswerRecord, RetrievedClause
 
 log = logging.getLogger("shenbao.answer")
@@ -121,6 +122,7 @@ class AnswerService:
         """Answer one question (in a session for follow-ups), never raising for model failures."""
         t0 = time.perf_counter()
         q = clean_question(question)
+        log.debug("question: %s", question_for_log(q, self.settings.log_questions))
         session = session if session is not None else Session()
         with session.lock:
             record = self._ask(q, session, self.use_llm if use_llm is None else use_llm)
@@ -138,6 +140,7 @@ class AnswerService:
         """
         t0 = time.perf_counter()
         q = clean_question(question)
+        log.debug("question: %s", question_for_log(q, self.settings.log_questions))
         session = session if session is not None else Session()
         use = self.use_llm if use_llm is None else use_llm
 

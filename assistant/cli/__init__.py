@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from assistant.errors import ShenbaoError
+from assistant.logs import configure_logging
 
 # Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES = ("ingest", "search", "ask", "chat", "check", "eval")
@@ -49,10 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return int(exc.code or 0)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format='{"level": "%(levelname)s", "logger": "%(name)s", "msg": "%(message)s"}',
-    )
+    # JSON lines; the key is masked even if a library were to log it (read here: settings are validated later)
+    configure_logging(args.verbose, secrets=[os.environ.get("OPENAI_API_KEY")])
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
