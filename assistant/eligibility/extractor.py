@@ -61,9 +61,12 @@ _PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
 ]
 _PROGRAMME_RE = [(re.compile(p), scope, ids) for p, scope, ids in _PROGRAMME_PATTERNS]
 
+# "不报/没打算申报/未同时申请 X": X is a programme the applicant is NOT applying for ("能不能报" is a question).
+_NOT_APPLYING = (r"(?<![能可是要])(不|没有?|未|并未|从未)(打算|准备|想|计划|会|再)?(同时|再|另外|去)?(申报|申请|报)")
 # A programme mention that describes a held or parallel project, not the one applied for.
 _CONTEXT_BEFORE = re.compile(r"(在研|承担|主持|同时(申报|申请)|已(经)?(申报|申请|获|立项)|还申报了|正在申报"
-    r"|获得过|承担过)[^，,。；;？?]{0,8}$")
+    r"|获得过|承担过|" + _NOT_APPLYING + ")"
+    r"[^，,。；;？?]{0,8}$")
 _CONTEXT_AFTER = re.compile(r"^[^，,。；;？?]{0,8}?(在研|项目在研|尚未(验收|结题)|还没(验收|结题))")
 
 # --------------------------------------------------------------------------- fact vocabulary
@@ -128,6 +131,7 @@ def negated(text: str, start: int, window: int = 6) -> bool:
     left = re.split(r"[，,。；;？?！!、]", text[max(0, start - window):start])[-1]
     left = re.sub(r"不(少于|超过|低于|含|到|足)", "", left)
     left = re.sub(r"(有没有|是否|是不是|能不能|可不可以|有无)", "", left)
+    left = re.sub(r"无锡|无论|不论|无需|不仅|不但|无人机|不锈钢|非常|未来", "", left)
     return bool(_NEG.search(left))
 
 
@@ -452,8 +456,8 @@ class FactExtractor:
                     facts["degree"] = code
                     break
         # professional title (the person's own; positions abroad are handled below)
-        abroad = re.search(r"(国外|海外|境外|外国|国际知名)[^，,。；;]{0,14}(副教授|教授|研究员|高级职务|中"
-            r"高级职务|高管|首席)", text)
+        abroad = re.search(r"(国外|海外|境外|外国|国际知名|" + self._country_alt() + r")[^，,。；;]{0,14}(副教授|教授"
+            r"|研究员|高级职务|中高级职务|高管|首席)", text)
         title_text = text.replace(abroad.group(0), "") if abroad else text
         tm = re.search(r"(正高|副高|高级(专业技术)?(职称|职务)|高级工程师|高工|副教授|教授|副研究员|研究员|"
             r"主任医师|高级经济师)",
@@ -483,7 +487,7 @@ class FactExtractor:
             facts["selected_talent_programmes"] = [] if neg else sel
         elif re.search(r"(没有|未|尚未)入选(过)?(任何)?(人才计划|人才项目)", text):
             facts["selected_talent_programmes"] = []
-        if re.search(r"全职(工作)?(满)?(3|三)年", text):
+        if re.search(r"全职[^，,。；;]{0,8}?(3|三)年", text):
             fm = re.search(r"全职", text)
             facts["full_time_3_years"] = not (fm and negated(text, fm.start(), 4))
         elif re.search(r"兼职|不能全职|无法全职", text):
@@ -544,12 +548,37 @@ class FactExtractor:
                 rest = rest[: m.start()] + "#" * (m.end() - m.start()) + rest[m.end():]
         return kinds
 
+    # whose projects a clause speaks of: the project leader (a person) or the unit
+    _LEADER_SUBJECT = re.compile(r"(项目)?负责人|本人|我(本人|个人|自己)|我(手上|手里|名下|手头)|^(手上|手里|手头|名下"
+        r"|他|她)|我(主持|承担|有)")
+    _UNIT_SUBJECT = re.compile(r"^(但|而且|并且|另外|同时)?(我们|我司|本单位|我单位|(本|我|我们)?(公司|企业|学校|高校|本校"
+        r"|我校|我院|单位|院所))")
+    _SPEAKER_LEADS = re.compile(r"(我|本人)[^，,。；;]{0,8}(作为|是|当|担任)(项目)?负责人|负责人是我|作为(项目)?负责人")
+
+    def _subjects(self, text: str) -> list[tuple[str, str | None]]:
+        """Clauses with the subject they speak of ("leader"/"unit"/None): a clause without a subject of its own
+        inherits the previous one within the sentence ("负责人是在职博士（没有在研项目）")."""
+        speaker_leads = bool(self._SPEAKER_LEADS.search(text))
+        out: list[tuple[str, str | None]] = []
+        for sentence in re.split(r"[。？?！!]", text):
+            subject: str | None = None
+            for clause in re.split(r"[，,；;(（]", sentence):
+                head = clause[:8]
+                if self._LEADER_SUBJECT.search(head) or (speaker_leads and re.match(
+                        r"^(我|本人)(?!们|司|校|院|单位|公司)", clause)):
+                    subject = "leader"
+                elif self._UNIT_SUBJECT.search(head):
+                    subject = "unit"
+                out.append((clause, subject))
+        return out
+
     def _projects(self, text: str, facts: dict[str, Any]) -> None:
-        clauses = re.split(r"[，,。；;？?！!]", text)
-        for clause in clauses:
+        if re.search(r"(只|仅)(申?报|申请)(这|此|本)?(一|1)(个|项)", text):
+            facts.setdefault("applying_same_year_other_programmes", [])
+        for clause, subject in self._subjects(text):
             if "在研" in clause or re.search(r"(承担|主持)着|正在(承担|实施|执行)|尚未(验收|结题)|还没(验收"
                 r"|结题)", clause):
-                leader = bool(re.search(r"(项目)?负责人|本人|我(本人)?(主持|承担|有)", clause))
+                leader = subject == "leader" or bool(self._LEADER_SUBJECT.search(clause))
                 key = "leader_ongoing_projects" if leader else "ongoing_projects"
                 m = re.search(r"在研|承担|主持|正在|尚未|还没", clause)
                 neg = bool(re.search(r"(没有|无|没|不存在|并无)[^，,。]{0,12}(在研|承担|主持)", clause)) or (
@@ -575,7 +604,9 @@ class FactExtractor:
                 else:
                     facts["applying_same_year_other_programmes"] = sorted(
                         set(facts.get("applying_same_year_other_programmes", [])) | set(kinds))
-            elif re.search(r"(没有|未|不)(同时)?(申报|申请)(其他|别的)", clause):
+            elif re.search(r"(没有|未|不)(同时)?(申报|申请)(其他|别的)", clause) or (
+                    re.search(_NOT_APPLYING, clause)
+                    and self._kinds(clause)):
                 facts.setdefault("applying_same_year_other_programmes", [])
 
     # ------------------------------------------------------------------ yes/no facts
@@ -607,10 +638,48 @@ class FactExtractor:
         ("profitable", r"(持续|连续|一直)(实现)?盈利|盈利", 6),
     ]
 
+    _PARTNER_WORD = r"(外方|合作方|合作单位|合作机构|合作伙伴|境外合作|对方)"
+    _PARTNER_OWN = re.compile(
+        _PARTNER_WORD + r"[^，,。；;]{0,8}(是|为)[^，,。；;]{0,14}(子公司|母公司|分公司|关联公司|分支机构|控股公司|壳公司"
+        r"|设立的(企业|公司|机构|研发机构|研发中心))"
+        r"|(我们|我司|本公司|我们公司|本单位|我单位|集团)[^，,。；;]{0,10}(境外|海外|国外|在[^，,。；;]{1,8})(设立|开设|成立|注册"
+        r"|投资)的(子公司|分公司|分支机构|研发中心|研发机构)")
+    _PARTNER_INDEPENDENT = re.compile(
+        r"(没有|无|不存在|并无|没)(任何)?((股权|投资|控股|隶属|关联)(关系|关联)|股权)"
+        r"|(不是|并非|不属于)[^，,。；;]{0,12}(设立的|子公司|母公司|分公司|分支机构|关联公司|壳公司)")
+
+    _FUNDED = re.compile(r"(拿过|拿到过|获得过|获过|得到过|已获|已经获|曾获|立过项|获批过|获得了|拿到了)[^，,。；;]{0,12}"
+        r"(市级|省级|国家级|市|省|国家)[^，,。；;]{0,10}(立项|支持|资助)"
+        r"|(市级|省级|国家级)[^，,。；;]{0,8}(立过项|立项过|已立项)")
+
+    def _project_history(self, text: str, facts: dict[str, Any]) -> None:
+        """以前年度已获市级及以上立项 (the project, not the unit), and whether the unit operates normally."""
+        m = self._FUNDED.search(text)
+        if m:
+            facts["project_previously_funded"] = not negated(text, m.start(), 6)
+        m = re.search(r"(运营|经营|运转)(状况|情况)?(正常|良好)|正常(运营|经营|运转)", text)
+        if m:
+            facts["operating_normally"] = not negated(text, m.start(), 4)
+        if re.search(r"停产|停业|歇业|经营异常|吊销|注销", text):
+            facts["operating_normally"] = False
+
+    def _partner_type(self, text: str, facts: dict[str, Any]) -> None:
+        """境外合作方是否为申报单位自设/关联机构: stated ownership ties or their explicit absence."""
+        if self._PARTNER_OWN.search(text):
+            facts["partner_is_excluded_type"] = True
+        elif self._PARTNER_INDEPENDENT.search(text) and "partner_is_excluded_type" not in facts:
+            facts["partner_is_excluded_type"] = False
+
+    def _country_alt(self) -> str:
+        names = [n for n in self.gaz.countries if len(n) >= 2]
+        return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
     def _flags(self, text: str, facts: dict[str, Any]) -> None:
+        self._partner_type(text, facts)
+        self._project_history(text, facts)
         for name, pattern, window in self._FLAGS:
             m = re.search(pattern, text)
-            if m is None:
+            if m is None or (name == "partner_is_excluded_type" and name in facts):
                 continue
             neg = negated(text, m.start(), window) or bool(re.search(r"^[^，,。]{0,2}(未|没|不)",
                 text[m.end():]))

@@ -220,6 +220,10 @@ class ApplicantProfile(BaseModel):
     applying_same_year_other_programmes: OptProjectKinds = _f(
         "本年度同时申报的其他计划",
         "贵单位本年度是否还申报（或准备申报）其他科技计划项目？是哪些？（没有请答“无”）", "unit")
+    operating_normally: YesNo = _f("正常运营", "贵单位目前是否正常运营（未停产、停业）？", "unit")
+    project_previously_funded: YesNo = _f(
+        "本项目以前年度已获市级及以上立项",
+        "本项目（相同或相近研究内容）以前年度是否已获市级及以上科技计划立项支持？", "unit")
     under_credit_penalty: YesNo = _f(
         "正因失信记录接受处"
             "罚", "贵单位或项目负责人是否因科研失信或社会信用严重失信记录正在接受处罚？", "unit")

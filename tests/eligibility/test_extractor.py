@@ -169,3 +169,65 @@ def test_programme_named_in_held_project_is_not_the_target(fx: FactExtractor) ->
 def test_bad_reference_year() -> None:
     with pytest.raises(ValueError, match="reference_year"):
         FactExtractor(reference_year=1500)
+
+
+# Language found in colleagues' evaluation questions (issue 3 follow-up): negated programme mentions, the subject
+# a clause speaks of, ownership ties to the partner, a named country as "abroad", project history. Paraphrases.
+LANGUAGE: list[tuple[str, dict[str, Any], list[str]]] = [
+    # "不报/没申报 X" names a programme not applied for
+    ("我司在连云区注册，没打算申报成果转化计划，只想报产业前瞻项目",
+     {"applying_same_year_other_programmes": []}, []),
+    ("公司今年仅申报这一项", {"applying_same_year_other_programmes": []}, []),
+    # 无锡 is a place, not a negation
+    ("我们是无锡注册的独立法人单位", {"independent_legal_person": True, "registered_city": "无锡市"}, []),
+    # the clause's subject carries on: the leader's own projects vs the unit's
+    ("项目负责人是我们的在职研究员(已在本单位缴纳社保，目前无在研项目)",
+     {"leader_ongoing_projects": [], "leader_is_employee": True}, ["ongoing_projects"]),
+    ("负责人为在职教授，手里没有在研的省级科技项目", {"leader_ongoing_projects": []}, ["ongoing_projects"]),
+    ("本人名下还有一个省科技计划项目在研", {"leader_ongoing_projects": ["provincial_st"]}, ["ongoing_projects"]),
+    ("我们单位没有在研的省科技计划项目", {"ongoing_projects": []}, ["leader_ongoing_projects"]),
+    ("我作为项目负责人，目前还主持着一个在研的省重点研发项目", {"leader_ongoing_projects": ["provincial_st"]},
+     ["ongoing_projects"]),
+    # ownership ties to the foreign partner
+    ("外方是一家法国研究所，与我司不存在股权关系", {"partner_is_excluded_type": False}, []),
+    ("合作单位并非我们在境外设立的机构", {"partner_is_excluded_type": False}, []),
+    ("合作伙伴是本公司在日本注册的子公司", {"partner_is_excluded_type": True}, []),
+    ("我们集团在德国设立的研发中心作为外方", {"partner_is_excluded_type": True}, []),
+    ("我们是2018年在苏州注册的企业，合作方是英国一所大学", {"registered_date": "2018"},
+     ["partner_is_excluded_type"]),
+    # a named country counts as abroad; "全职…3年" with words between
+    ("引进的专家在法国一家研究所任研究员，入选后可以全职在我市工作三年",
+     {"holds_senior_position_abroad": True, "full_time_3_years": True}, []),
+    # the project's funding history and the unit's operation
+    ("这个课题前年已经获得过市级科技计划立项支持", {"project_previously_funded": True}, []),
+    ("该项目此前从未获得过省级以上立项资助", {"project_previously_funded": False}, []),
+    ("公司经营状况良好", {"operating_normally": True}, []),
+    ("企业去年已经停产", {"operating_normally": False}, []),
+]
+
+
+@pytest.mark.parametrize(("question", "expected", "absent"), LANGUAGE, ids=[f[0][:20] for f in LANGUAGE])
+def test_language_coverage(question: str, expected: dict[str, Any], absent: list[str],
+                           fx: FactExtractor) -> None:
+    facts = fx.run(question).facts
+    for key, value in expected.items():
+        assert facts.get(key) == value, (key, facts)
+    for key in absent:
+        assert key not in facts, (key, facts)
+
+
+@pytest.mark.parametrize(("question", "programme", "verdict"), [
+    ("连云区的独立法人企业，近三年拿到过授权发明专利，今年没有申报科技成果转化计划，能否牵头申报产业前瞻与关键技术项目？",
+     "lyg-2024-key-rd-industry", "eligible"),
+    ("我本人还主持着一个在研的省科技计划项目，能以负责人身份牵头申报省双边创新合作项目吗？",
+     "js-2024-intl-bilateral", "ineligible"),
+    ("外方合作单位是我们公司在德国设立的研发中心，可以申报连云港产业技术研发合作项目（6201）吗？",
+     "lyg-2024-intl-6201", "ineligible"),
+    ("这个课题前年已经获得过南通市级科技计划立项支持，今年还能报前瞻性技术创新专项吗？", "nt-2023-frontier",
+     "ineligible"),
+    ("我们公司已经停产了，还能申报南通前瞻性技术创新专项吗？", "nt-2023-frontier", "ineligible"),
+], ids=["no-transfer", "leader-ongoing", "own-subsidiary", "funded-before", "not-operating"])
+def test_language_verdicts(question: str, programme: str, verdict: str, fx: FactExtractor) -> None:
+    got, cands = _rule(question, fx)
+    assert cands == [programme]
+    assert got == verdict
