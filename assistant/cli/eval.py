@@ -4,6 +4,7 @@ naive baseline, gate on thresholds, and write results.jsonl, metrics.json, repor
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,8 @@ def register(sub: Any) -> None:
                    help="同时运行朴素 RAG 基线（RecursiveCharacterTextSplitter(500,50)"
                         " + 仅向量检索 + 同一答案组装器）")
     p.add_argument("--thresholds", type=Path, help="阈值文件（如 evals/thresholds.yaml）")
+    p.add_argument("--previous", type=Path, metavar="DIR",
+                   help="上一次评测的输出目录：报告中列出变差的指标与新出现问题的题目")
     p.add_argument("--no-ragas", action="store_true", help="不计算 ragas 指标（更快）")
     p.add_argument("--no-plots", action="store_true", help="不画图")
     p.set_defaults(func=run)
@@ -71,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     # one dataset: its own threshold section applies; a merged run is held to `default` only
     name = Path("+".join(p.name for p in args.dataset))
     section = args.dataset[0].stem if len(args.dataset) == 1 else None
+    previous = None
+    if args.previous:
+        prev_file = args.previous / "metrics.json"
+        try:
+            previous = json.loads(prev_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"无法读取上一次的评测结果 {prev_file}（{type(exc).__name__}），请检查 --previous。") from None
     settings = get_settings()
     gate = ThresholdGate(args.thresholds, dataset=section) if args.thresholds else None
     judge = embeddings = None
@@ -100,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     scorer = None if args.no_ragas else RagasScorer(k=args.k, llm=judge, embeddings=embeddings)
     pipeline = EvalPipeline(AnswerService(settings), settings.corpus_dir, k=args.k, baseline=baseline,
                             scorer=scorer, gate=gate, plots=None if args.no_plots else PlotWriter())
-    result = pipeline.run(items, name, args.out, progress=_progress)
+    result = pipeline.run(items, name, args.out, progress=_progress, previous=previous)
     m = result.metrics
     line = (f"ours：题目 {m['items']}，evidence@{args.k}={m['evidence_at_k']:.3f} "
             f"事实召回={m['fact_recall']:.3f} "

@@ -61,8 +61,11 @@ class EvalPipeline:
                 answerer.ask(self.warmup, Session())
 
     def run(self, items: Sequence[GoldItem], dataset: Path, out_dir: Path,
-            progress: Progress | None = None) -> EvalRun:
-        """Answer, score and write everything into ``out_dir``; the returned run says what the gate missed."""
+            progress: Progress | None = None, previous: dict[str, Any] | None = None) -> EvalRun:
+        """Answer, score and write everything into ``out_dir``; the returned run says what the gate missed.
+
+        ``previous`` (an earlier run's metrics.json) adds a what-got-worse section to the report.
+        """
         t0 = time.perf_counter()
 
         def bar(label: str) -> Callable[[int], None] | None:
@@ -97,7 +100,7 @@ class EvalPipeline:
         if base_metrics is not None:
             metrics["baseline"] = base_metrics
         run = EvalRun(dataset=dataset, items=items, records=records, metrics=metrics, ragas=ragas,
-                      baseline_records=base_records, baseline_ragas=base_ragas)
+                      baseline_records=base_records, baseline_ragas=base_ragas, previous=previous)
         if self.gate is not None:
             run.misses = self.gate.run(metrics)
             metrics["thresholds"] = {"file": str(self.gate.path), "limits": self.gate.limits,

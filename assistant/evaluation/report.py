@@ -37,6 +37,7 @@ class EvalRun:
         misses: thresholds missed (None: no gate configured).
         plots: plot file names relative to the output dir.
         seconds: wall time of the run.
+        previous: metrics.json of an earlier run to compare with (None: no comparison).
     """
 
     dataset: Path
@@ -49,15 +50,16 @@ class EvalRun:
     misses: list[ThresholdMiss] | None = None
     plots: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    previous: dict[str, Any] | None = None
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, digits: int = 3) -> str:
     if v is None:
         return "–"
     if isinstance(v, bool):
         return "✓" if v else "✗"
     if isinstance(v, float):
-        return f"{v:.3f}"
+        return f"{v:.{digits}f}"
     return str(v)
 
 
@@ -97,6 +99,9 @@ class ReportWriter:
                 lines.append("- 阈值：全部通过")
         lines += ["", "## 总览（ours vs baseline）", ""]
         lines += self._summary(m, base, k)
+        if run.previous is not None:
+            lines += ["", "## 与上次运行相比", ""]
+            lines += self._versus_previous(m, run.previous)
         lines += ["", "## 按题型", ""]
         lines += self._by_kind(run, k)
         if run.plots:
@@ -138,14 +143,35 @@ class ReportWriter:
             ours, theirs = m.get(key), (base or {}).get(key)
             delta = (float(ours) - float(theirs)
                      if isinstance(ours, int | float) and isinstance(theirs, int | float) else None)
-            rows.append(f"| {LABELS[key].format(k=k)} | {_fmt(ours)} | {_fmt(theirs)} | "
-                        f"{'' if delta is None else f'{delta:+.3f}'} |")
+            digits = 0 if key.startswith("latency_") else 3
+            rows.append(f"| {LABELS[key].format(k=k)} | {_fmt(ours, digits)} | {_fmt(theirs, digits)} | "
+                        f"{'' if delta is None else f'{delta:+.{digits}f}'} |")
         ragas, bragas = m.get("ragas") or {}, (base or {}).get("ragas") or {}
         for name in sorted(set(ragas) | set(bragas)):
             ours, theirs = ragas.get(name), bragas.get(name)
             delta = ours - theirs if ours is not None and theirs is not None else None
             rows.append(f"| ragas {name} | {_fmt(ours)} | {_fmt(theirs)} | "
                         f"{'' if delta is None else f'{delta:+.3f}'} |")
+        return rows
+
+    @staticmethod
+    def _versus_previous(m: dict[str, Any], prev: dict[str, Any]) -> list[str]:
+        """Metric deltas and the items that started or stopped failing since ``prev``."""
+        rows = ["| 指标 | 上次 | 本次 | Δ |", "|---|---|---|---|"]
+        for key in METRIC_KEYS:
+            old, new = prev.get(key), m.get(key)
+            if isinstance(old, int | float) and isinstance(new, int | float):
+                rows.append(f"| {LABELS[key].format(k=m.get('k', 5))} | {old:.3f} | {new:.3f} | "
+                            f"{new - old:+.3f}{' ⚠' if new < old else ''} |")
+        before = {d["id"]: d for d in prev.get("detail", [])}
+        worse = [d for d in m["detail"] if d["misses"] and d["id"] in before
+                 and set(d["misses"]) - set(before[d["id"]]["misses"])]
+        better = [d for d in m["detail"] if d["id"] in before and before[d["id"]]["misses"] and not d["misses"]]
+        rows += ["", f"新出现问题的题目（{len(worse)}）：" + ("无" if not worse else "")]
+        for d in worse:
+            new_misses = sorted(set(d["misses"]) - set(before[d["id"]]["misses"]))
+            rows.append(f"- {d['id']}：{' '.join(new_misses)}（上次：{' '.join(before[d['id']]['misses']) or '通过'}）")
+        rows.append(f"\n已修复的题目（{len(better)}）：" + ("、".join(d["id"] for d in better) or "无"))
         return rows
 
     @staticmethod

@@ -115,3 +115,17 @@ def test_rejected_question_is_recorded_not_fatal(tmp_path: Path, items, ours, ti
     assert rec["error"] == "问题为空" and rec["answer"] == ""
     assert "evidence" in run.metrics["detail"][1]["misses"]
     assert run.misses is None and not (tmp_path / "o" / "plots").exists()
+
+
+def test_report_compares_with_previous_run(tmp_path: Path, items, ours, tiny_corpus: Path,  # type: ignore[no-untyped-def]
+                                           gold_file: Path) -> None:
+    first = EvalPipeline(ours, tiny_corpus, warmup=None).run(items, gold_file, tmp_path / "a")
+    # g1 regresses (answer loses its must_include), g5 is fixed (no longer refuses)
+    ours.by_question[items[0].question] = {**ours.by_question[items[0].question], "answer": "不能。"}
+    ours.by_question[items[4].question] = {**ours.by_question[items[4].question], "refused": False}
+    EvalPipeline(ours, tiny_corpus, warmup=None).run(items, gold_file, tmp_path / "b", previous=first.metrics)
+    report = (tmp_path / "b" / "report.md").read_text(encoding="utf-8")
+    section = report.split("## 与上次运行相比")[1].split("## 按题型")[0]
+    assert "- g1：fact:不含赣榆区（上次：通过）" in section
+    assert "已修复的题目（1）：g5" in section
+    assert "| 事实召回 fact recall | 0.833 | 0.667 | -0.167 ⚠ |" in section
