@@ -233,7 +233,7 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
 
     # 条款检索: filters, ranked clauses with highlighted terms, copy-ready text
     _open(browser, f"{url}/lookup", "条款检索")
-    query = browser.find_element(By.CSS_SELECTOR, "input[aria-label='检索内容（关键词或问题）']")
+    query = _clickable(browser, "input[aria-label='检索内容（关键词或问题）']")
     query.send_keys("赣榆区 牵头单位")
     _click_button(browser, "检索")
     page = _wait_text(browser, "可复制的答复", "相关条款")
