@@ -248,14 +248,14 @@ def e5_langchain_embeddings(settings: Settings, embedder: CachedEmbedder | None 
 
     from assistant.index.clause_index import make_embedder
 
-    embedder = embedder or make_embedder(settings)
+    e5: CachedEmbedder = embedder or make_embedder(settings)
 
     class _E5(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return [v.tolist() for v in embedder.embed_passages(texts)]
+            return [v.tolist() for v in e5.embed_passages(texts)]
 
         def embed_query(self, text: str) -> list[float]:
-            return [float(x) for x in embedder.embed_query(text)]
+            return [float(x) for x in e5.embed_query(text)]
 
     return _E5()
 
