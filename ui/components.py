@@ -108,12 +108,15 @@ def answer_body(record: AnswerRecord) -> None:
         st.info(n)
 
 
-def deadlines_table(files: Sequence[str] | None = None, today: dt.date | None = None) -> None:
-    """The deadlines of the catalogued notices (or of the given files): 已截止 / 剩余N天."""
+def deadline_rows(files: Sequence[str] | None = None) -> list[present.DeadlineRow]:
+    """The deadlines of the catalogued notices (or of the given files), relative to today."""
     cat = state.catalogue()
-    if cat is None:
-        return
-    rows = present.deadline_rows(cat, today or dt.date.today(), files)
+    return present.deadline_rows(cat, dt.date.today(), files) if cat is not None else []
+
+
+def deadlines_table(files: Sequence[str] | None = None) -> None:
+    """The deadlines of the catalogued notices (or of the given files): 已截止 / 剩余N天."""
+    rows = deadline_rows(files)
     if rows:
         st.dataframe(pd.DataFrame([r.as_row() for r in rows]), hide_index=True, width="stretch")
     elif files is None:
@@ -181,7 +184,7 @@ def render_answer(question: str, record: AnswerRecord, turns: Sequence[str], key
     answer_body(record)
     citation_cards(record)
     files = cited_files(record)
-    if files:
+    if files and deadline_rows(files):
         with st.expander("相关公告的申报截止时间"):
             deadlines_table(files)
     answer_meta(record)

@@ -23,6 +23,7 @@ KIND_LABELS = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "
 _MD_SPECIAL = {"*": "&#42;", "_": "&#95;", "$": "&#36;", "#": "&#35;", "~": "&#126;", "`": "&#96;",
                "[": "&#91;", "]": "&#93;", "|": "&#124;", "\\": "&#92;", ":": "&#58;", "+": "&#43;",
                "-": "&#45;", "=": "&#61;", "{": "&#123;", "}": "&#125;", "!": "&#33;"}
+_LIST_NUMBER = re.compile(r"(?m)^(\s*\d+)\.")
 _MD_RE = re.compile("|".join(re.escape(k) for k in _MD_SPECIAL))
 
 
@@ -30,6 +31,7 @@ def safe_html(text: str) -> str:
     """Text shown verbatim through ``st.markdown(..., unsafe_allow_html=True)``: HTML and Markdown escaped,
     line breaks kept."""
     escaped = _MD_RE.sub(lambda m: _MD_SPECIAL[m.group(0)], html.escape(text, quote=True))
+    escaped = _LIST_NUMBER.sub(r"\1&#46;", escaped)  # "2. 项目…" is clause text, not a Markdown list
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
 
 
