@@ -107,6 +107,8 @@ def _enum_list(value: Any) -> Any:
     if isinstance(value, str):
         value = [part for part in re.split(r"[,，、;；]", value) if part.strip()]
     if isinstance(value, (list, tuple, set)):
+        if not all(isinstance(v, str | int | float | bool) for v in value):
+            return list(value)  # nested JSON ([[]], [{}]): left for validation to refuse with a message
         return sorted({_enum_value(v) for v in value}, key=str)
     return value
 
