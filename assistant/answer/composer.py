@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
+from assistant.ingest.chunker import LEAD_SECTION
 from assistant.models import AnswerRecord, Citation, RetrievedClause
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
@@ -85,8 +86,15 @@ class CitedAnswerComposer:
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:
         text = r.chunk.text.strip()
         if len(text) <= self.quote_full_below:
-            return [text]
-        return [s.text for s in best_spans(question, text, terms, limit=3 if _OPEN_QUESTION.search(question) else 2)]
+            quotes = [text]
+        else:
+            quotes = [s.text for s in best_spans(question, text, terms,
+                                                 limit=3 if _OPEN_QUESTION.search(question) else 2)]
+        if r.chunk.section_path[:1] == (LEAD_SECTION,):
+            # a notice's lead is assembled by the cleaner (the lifted page header, text after a dropped 目录):
+            # its lines are verbatim one by one, not together
+            quotes = [ln.strip() for q in quotes for ln in q.split("\n") if ln.strip()]
+        return quotes
 
     # -- eligibility -----------------------------------------------------------------------------
     def eligibility(self, question: str, results: Sequence[Any], retrieved: Sequence[RetrievedClause],

@@ -52,7 +52,7 @@ def test_clean_question_gives_clean_text_or_a_chinese_input_error(raw: str) -> N
 
 
 @pytest.mark.slow
-@settings(parent=FUZZ, max_examples=80)
+@settings(parent=FUZZ, max_examples=40)
 @given(QUESTIONS)
 @example("2021")  # found by this test: the 文首 clause of the 14th plan glues lines the cleaner moved together
 def test_offline_service_on_random_text(corpus_service, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def test_offline_service_on_random_text(corpus_service, question: str) -> None: 
 
 
 @pytest.mark.slow
-@settings(parent=FUZZ, max_examples=15)
+@settings(parent=FUZZ, max_examples=8)
 @given(st.lists(QUESTIONS, min_size=2, max_size=5))
 def test_offline_conversations_on_random_text(corpus_service, questions: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Follow-up resolution and accumulated facts over random turns: only InputError, invariants every turn."""
