@@ -59,7 +59,7 @@ def make_users(n: int) -> list[User]:
         users.append(User(uid, district, year, [
             f"我们是{district}注册的企业，能申报{programme}吗？",
             f"我们是{year}年注册的。",
-            f"{programme}的申报截止时间是什么时候？",
+            f"{programme}的申报截止时间是什么时候？（咨询编号{uid}）",  # distinct: embedded concurrently
             f"我们近三年有授权发明专利，现在能申报{programme}吗？",
         ]))
     return users

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +11,8 @@ import numpy as np
 from assistant.errors import InputError
 from assistant.index.clause_index import ClauseIndex
 from assistant.models import Chunk, RetrievedClause
+
+MAX_DENSE_QUERY_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,9 @@ class HybridRetriever:
             bm25 = np.where(mask, bm25, 0.0)
         bm25_order = [int(i) for i in np.argsort(-bm25, kind="stable")[:n_cand] if bm25[i] > 0]
 
-        qvec = self.index.embedder.embed_query(query)
+        # e5's cost grows with the text (≈5 s for a 2,000-character paste on this machine) while its meaning is
+        # in the first sentences: BM25 gets the whole question, the dense ranker its head
+        qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
         n_dense = min(len(chunks), n_cand if filters.empty else n_cand * 5)
         dense_hits = [(self.index.position[cid], sim) for cid, sim in self.index.store.query(qvec, n_dense)
                       if cid in self.index.position]

@@ -11,9 +11,11 @@ import json
 import sys
 from typing import Any
 
+import numpy as np
 import pytest
 
 from assistant.answer import Session
+from assistant.index.embeddings import EmbeddingCache
 from tests.conftest import ROOT
 from tests.reliability.conftest import TALLY
 from tests.reliability.invariants import check_record
@@ -53,6 +55,17 @@ def test_200_concurrent_asks_keep_sessions_isolated(corpus_service) -> None:  # 
     for t in turns:
         check_record(t.record)
     assert {t.record.verdict for t in turns} >= {"ineligible", "needs_info"}  # rulings were made
+
+    # the embedder ran on many threads at once: its vectors equal ones computed alone (the C model is shared)
+    embedder = corpus_service.retriever.index.embedder
+    checked = 0
+    for u in users:
+        cached = embedder.cache._mem.get(EmbeddingCache.key("query", u.questions[2]))
+        if cached is not None:
+            fresh = np.asarray(embedder.encoder.query([u.questions[2]]), dtype=np.float32).reshape(-1)
+            assert np.allclose(cached, fresh, atol=1e-5), u.uid
+            checked += 1
+    assert checked >= USERS // 2
 
     # the oracle: each conversation alone, one after another, gives the very same records and state
     by_user = {u.uid: sorted((t for t in turns if t.uid == u.uid), key=lambda t: t.turn) for u in users}
