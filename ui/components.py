@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -46,16 +47,14 @@ def _viewer_link(notice: str, section: str) -> None:
 def _doc_of(notice: str, section: str) -> str | None:
     """The document id of a cited notice title (prefer a document that has the cited section)."""
     try:
-        chunks = state.index().chunks
+        docs = state.title_sections()
     except ShenbaoError:
         return None
-    fallback = None
-    for c in chunks:
-        if c.title == notice:
-            if c.section == section or c.section.startswith(section):
-                return str(c.doc_id)
-            fallback = fallback or str(c.doc_id)
-    return fallback
+    candidates = docs.get(notice, [])
+    for doc_id, sections in candidates:
+        if any(s == section or s.startswith(section) for s in sections):
+            return doc_id
+    return candidates[0][0] if candidates else None
 
 
 def citation_cards(record: AnswerRecord) -> None:
@@ -71,36 +70,46 @@ def citation_cards(record: AnswerRecord) -> None:
             _viewer_link(c.notice, c.section)
 
 
+def programme_result(res: dict[str, Any]) -> None:
+    """One checker result: programme and verdict, the decisive clauses, the per-criterion table."""
+    title = res.get("programme_title") or res.get("programme_id") or ""
+    st.markdown(f"**{present.safe_html(str(title))}** — {present.verdict_label(res.get('verdict'))}",
+                unsafe_allow_html=True)
+    for c in res.get("criteria", []) or []:
+        if c.get("status") == "not_met" and c.get("kind") != "advisory":
+            # the decisive clause, readable without scanning the table
+            ref = c.get("reference") or {}
+            line = (f"✗ {c.get('description', '')}：依据《{ref.get('notice', '')}》"
+                    f"{ref.get('section', '')}：“{squash(str(ref.get('quote', '')))}”")
+            st.markdown(present.safe_html(line), unsafe_allow_html=True)
+    rows = present.criteria_rows(res)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def follow_up_questions(questions: Sequence[str], lead: str) -> None:
+    """The facts the checker still needs, as numbered questions."""
+    if questions:
+        st.markdown(lead)
+        for i, q in enumerate(questions, 1):
+            st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
+
+
 def eligibility_block(record: AnswerRecord) -> None:
     """The ruling: badge, per-programme criterion table with its clauses, and the follow-up questions."""
     elig = record.eligibility or {}
     verdict_badge(record.verdict)
     for res in elig.get("results", []) or []:
-        title = res.get("programme_title") or res.get("programme_id") or ""
-        st.markdown(f"**{present.safe_html(str(title))}** — {present.verdict_label(res.get('verdict'))}",
-                    unsafe_allow_html=True)
-        for c in res.get("criteria", []) or []:
-            if c.get("status") == "not_met" and c.get("kind") != "advisory":
-                # the decisive clause, readable without scanning the table
-                ref = c.get("reference") or {}
-                line = (f"✗ {c.get('description', '')}：依据《{ref.get('notice', '')}》"
-                        f"{ref.get('section', '')}：“{squash(str(ref.get('quote', '')))}”")
-                st.markdown(present.safe_html(line), unsafe_allow_html=True)
-        rows = present.criteria_rows(res)
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    questions = elig.get("questions") or []
-    if questions:
-        st.markdown("**请补充以下信息**（直接在下方回复即可）：")
-        for i, q in enumerate(questions, 1):
-            st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
+        programme_result(res)
+    follow_up_questions(elig.get("questions") or [], "**请补充以下信息**（直接在下方回复即可）：")
 
 
 def answer_body(record: AnswerRecord) -> None:
     """An answer: the ruling block for eligibility answers, the text otherwise; then its notices."""
     if record.verdict:
-        head = record.answer.split("\n", 1)[0]
-        text(head)
+        # the offline answer repeats the criteria the table shows: its first line is enough;
+        # a model's answer is its own phrasing and is shown whole
+        text(record.answer.split("\n", 1)[0] if record.mode == "offline" else record.answer)
         eligibility_block(record)
     else:
         text(record.answer)

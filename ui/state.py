@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -78,12 +79,21 @@ def reset_chat() -> None:
         del st.session_state[k]
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _catalogue(path: str, mtime: float) -> Any:
+    from assistant.ingest import NoticeCatalogue
+
+    del mtime  # only the cache key: an edited catalogue is read again
+    return NoticeCatalogue.load(Path(path))
+
+
 def catalogue() -> Any:
     """The notice catalogue (``corpus/notices.yaml``), or None when it cannot be read."""
     from assistant.ingest import NoticeCatalogue
 
+    path = settings().corpus_dir / "notices.yaml"
     try:
-        return NoticeCatalogue.load(settings().corpus_dir / "notices.yaml")
+        return _catalogue(str(path), path.stat().st_mtime) if path.exists() else NoticeCatalogue()
     except ShenbaoError as exc:
         st.warning(str(exc))
         return None
@@ -94,6 +104,33 @@ def index() -> Any:
     from assistant.index import cached_index
 
     return cached_index(settings())
+
+
+_titles: dict[tuple[str, float], dict[str, list[tuple[str, list[str]]]]] = {}
+
+
+def title_sections() -> dict[str, list[tuple[str, list[str]]]]:
+    """Notice title → [(document id, its section paths)] of the live index (for citation links)."""
+    idx = index()
+    key = (str(idx.settings.data_dir), idx.mtime)
+    if key not in _titles:
+        docs: dict[str, dict[str, list[str]]] = {}
+        for c in idx.chunks:
+            docs.setdefault(c.title, {}).setdefault(c.doc_id, []).append(c.section)
+        _titles.clear()  # one index at a time is live per process
+        _titles[key] = {t: list(d.items()) for t, d in docs.items()}
+    return _titles[key]
+
+
+@st.cache_resource(show_spinner=False)
+def programme_titles() -> dict[str, str]:
+    """Programme id → Chinese title, from the eligibility rules (empty when they cannot be read)."""
+    try:
+        from assistant.eligibility import list_programmes
+
+        return {p["id"]: p["title"] for p in list_programmes()}
+    except ShenbaoError:
+        return {}
 
 
 @contextlib.contextmanager

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from assistant.errors import ShenbaoError
-from ui import components, present, state
+from ui import components, state
 
 GROUPS = {"unit": "申报单位", "platform": "平台与机构", "partner": "合作方", "project": "项目",
           "person": "负责人/申请人"}
@@ -77,17 +76,9 @@ def _form(programme_id: str, wanted: set[str] | None) -> dict[str, Any] | None:
 
 def _show_result(result: dict[str, Any]) -> None:
     components.verdict_badge(result.get("verdict"))
-    title = present.safe_html(str(result.get("programme_title", "")))
-    st.markdown(f"**{title}**：{present.verdict_label(result.get('verdict'))}（由规则逐条校验，依据公告原文）",
-                unsafe_allow_html=True)
-    rows = present.criteria_rows(result)
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    questions = result.get("questions") or []
-    if questions:
-        st.markdown("**还需要以下信息才能判定：**")
-        for i, q in enumerate(questions, 1):
-            st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
+    st.caption("结论由规则逐条校验得出，每条条件均对应公告原文。")
+    components.programme_result(result)
+    components.follow_up_questions(result.get("questions") or [], "**还需要以下信息才能判定：**")
 
 
 def _hand_over(programme: dict[str, Any], facts: dict[str, Any]) -> None:

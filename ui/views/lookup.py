@@ -34,7 +34,9 @@ def _results(index: Any) -> None:
         c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
         region = c1.selectbox("地区", [ANY, *regions], key="lookup_region")
         year = c2.selectbox("年度", [ANY, *years], key="lookup_year")
-        programme = c3.selectbox("项目", [ANY, *progs], key="lookup_programme")
+        titles = state.programme_titles()
+        programme = c3.selectbox("项目", [ANY, *progs], key="lookup_programme",
+                                 format_func=lambda p: titles.get(p, p))
         k = c4.number_input("条数", min_value=1, max_value=30, value=8, step=1, key="lookup_k")
         submitted = st.form_submit_button("检索", type="primary")
     if submitted:
