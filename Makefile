@@ -40,6 +40,14 @@ run: index
 test: install browser
 	$(VENV)/bin/pytest -q
 
+# The hardening group alone (also part of `make test`): bad input, faults, injection, load, secrets, fuzz.
+reliability: install
+	$(VENV)/bin/pytest -q -m reliability tests/reliability
+
+# Concurrent asks through the Python API: throughput and p95 → benchmarks/results/load.json
+load: index
+	$(PY) benchmarks/load.py
+
 lint:
 	$(VENV)/bin/ruff check assistant ui tests benchmarks evals
 	$(VENV)/bin/mypy

@@ -41,6 +41,7 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, Heal
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=50).map(lambda b: b.decode("utf-8", "surrogateescape")),
                  st.integers(MAX_QUESTION_CHARS - 5, MAX_QUESTION_CHARS + 5).map(lambda n: "问" * n)))
 def test_clean_question_gives_clean_text_or_a_chinese_input_error(raw: str) -> None:
+    TALLY["inputs"] += 1
     try:
         q = clean_question(raw)
     except InputError as exc:
@@ -99,6 +100,7 @@ def test_arbitrary_fact_json_gives_a_profile_or_a_chinese_input_error(facts: dic
     """What ``shenbao check --facts`` and the form hand over: user JSON of any shape."""
     from assistant.eligibility import ApplicantProfile
 
+    TALLY["inputs"] += 1
     try:
         profile = ApplicantProfile.from_facts(facts)
     except InputError as exc:  # ProfileError is an InputError
@@ -146,6 +148,7 @@ def test_notice_files_of_random_bytes_parse_or_fail_by_name(tmp_path: Path, suff
     from tests.conftest import ROOT
 
     assume(data)
+    TALLY["inputs"] += 1
     path = tmp_path / f"random-notice{suffix}"
     path.write_bytes(data)
     try:

@@ -22,6 +22,7 @@ import pytest
 
 from assistant.answer import AnswerService, Session
 from assistant.config import Settings
+from assistant.errors import StoreError
 from assistant.index import HybridRetriever, cached_index, clear_index_cache
 from assistant.index.builder import IndexBuilder
 from assistant.index.store import IndexSnapshot
@@ -86,6 +87,24 @@ def test_damaged_chroma_store_gives_a_clear_message_and_rebuild_repairs_it(
     assert _search_ids(settings) == before
     if damage == "corrupted":
         assert list(settings.data_dir.glob("chroma.corrupt-*")), "the unreadable store is kept aside"
+
+
+def test_a_corrupt_snapshot_names_the_rebuild_and_rebuild_repairs_it(tmp_path: Path, fixture_corpus: Path,
+                                                                    fixture_settings) -> None:  # type: ignore[no-untyped-def]
+    settings = _index(tmp_path, fixture_corpus)
+    before = _in_process_ids(settings)
+    clear_index_cache()
+    snap = IndexSnapshot.path_in(settings.data_dir)
+    snap.write_bytes(snap.read_bytes()[: snap.stat().st_size // 2])  # a torn write (pre-atomic tools, disk full)
+    TALLY["faults"] += 1
+    with pytest.raises(StoreError, match="shenbao ingest --rebuild") as exc:
+        AnswerService(settings, use_llm=False).ask(QUERY + "？")
+    assert is_chinese_message(str(exc.value))
+    with pytest.raises(StoreError, match="--rebuild"):
+        IndexBuilder(settings).run()  # a plain ingest does not build over a snapshot it cannot read
+    assert not IndexBuilder(settings).run(rebuild=True).failures
+    clear_index_cache()
+    assert _in_process_ids(settings) == before
 
 
 def _cache_rows(path: Path) -> int:
