@@ -10,7 +10,7 @@ import pytest
 
 from assistant.eligibility import ApplicantProfile, EligibilityChecker, FactExtractor
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "dev.jsonl"
 
 
 @pytest.fixture(scope="module")
