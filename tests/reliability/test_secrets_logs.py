@@ -15,6 +15,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
+from tests.conftest import ROOT
 from tests.llm.openai_stub import OpenAIStub, Reply
 from tests.reliability.conftest import TALLY, cli_env, closed_port, run_cli
 
@@ -118,3 +119,25 @@ def test_the_log_formatter_writes_json_and_masks_the_key(monkeypatch: pytest.Mon
     assert parsed["level"] == "ERROR" and parsed["logger"] == "shenbao.test"
     assert "RuntimeError" in parsed["exc"]
     _assert_no_key(line)
+
+
+def test_eval_results_never_hold_the_key(corpus_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``shenbao eval`` with the model configured (and failing): results, metrics and report are key-free."""
+    items = [json.loads(line) for line in (ROOT / "evals" / "datasets" / "dev.jsonl").read_text(
+        encoding="utf-8").splitlines()[:3]]
+    dataset = tmp_path / "mini.jsonl"
+    dataset.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
+    out = tmp_path / "eval"
+    with OpenAIStub() as stub:
+        stub.push(*[Reply(status=500, content=f"upstream error for key {API_KEY}")] * 12)
+        res = run_cli(["-v", "eval", "--dataset", str(dataset), "--out", str(out), "--no-ragas", "--no-plots"],
+                      _env(corpus_settings.data_dir, stub.base_url), timeout=300)
+    TALLY["faults"] += 1
+    assert res.code in (0, 1), res.err[-2000:]  # 1: a threshold missed, not a crash
+    assert "Traceback" not in res.err
+    _assert_no_key(res.out, res.err)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "results.jsonl" for p in written)
+    for p in written:
+        _assert_no_key(p.read_bytes().decode("utf-8", "replace"))
+    assert stub.received, "the eval went through the model path"
