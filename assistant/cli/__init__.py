@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import os
 import sys
@@ -53,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     # JSON lines; the key is masked even if a library were to log it (read here: settings are validated later)
     configure_logging(args.verbose, secrets=[os.environ.get("OPENAI_API_KEY")])
+    # chat/search read stdin: bytes that are not UTF-8 (a GBK terminal) become "�" and get a message, not a crash
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR

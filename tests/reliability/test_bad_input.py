@@ -185,6 +185,23 @@ def test_shenbao_chat_process_answers_odd_questions_and_refuses_bad_ones(corpus_
     assert index_fingerprint(corpus_settings.data_dir) == before
 
 
+def test_shenbao_chat_process_with_stdin_that_is_not_utf8(corpus_settings) -> None:  # type: ignore[no-untyped-def]
+    """A GBK terminal or binary junk on stdin: no crash, a message, the process goes on."""
+    import subprocess
+
+    from tests.reliability.conftest import SHENBAO
+
+    env = cli_env(corpus_settings.data_dir)  # PYTHONIOENCODING=utf-8: strict decoding of stdin
+    stdin = "申报截止时间？".encode("gbk") + b"\n" + b"\xff\xfe\x00\n"
+    proc = subprocess.run([*SHENBAO, "chat", "--offline"], env=env, input=stdin, capture_output=True, timeout=120)
+    TALLY["inputs"] += 2
+    out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    _assert_clean(err, out)
+    assert proc.returncode == 0, err
+    # both lines handled: the binary one refused with a message, the GBK one read as replacement characters
+    assert out.count("问> ") == 3 and "错误：问题中没有可识别的文字" in out
+
+
 def test_shenbao_search_process_with_odd_terms(corpus_settings) -> None:  # type: ignore[no-untyped-def]
     env = cli_env(corpus_settings.data_dir)
     res = run_cli(["search", ANSWERED["sql"], "--json", "--k", "3"], env)
