@@ -123,7 +123,7 @@ def browser() -> Iterator[Any]:
     opts.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1440,1100", "--lang=zh-CN"):
+                 "--window-size=1440,1400", "--lang=zh-CN"):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
     driver.set_page_load_timeout(60)
@@ -209,6 +209,7 @@ def _click_button(driver: Any, label: str) -> None:
 
 def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], browser: Any) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     url, settings = server
     repo_corpus = _corpus_digest(ROOT / "corpus")
@@ -221,7 +222,7 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
     assert "Traceback" not in page
     messages = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
     asked = next(m for m in messages if QUESTION in m.text)
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", asked)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -80);", asked)
     time.sleep(0.5)
     _shot(browser, "01-chat-ruling.png")
     cards = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
@@ -266,3 +267,20 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
     _chat(browser, "临海市研发费用补助单个企业最高补助多少？")
     _wait_text(browser, "50万元")
     _shot(browser, "06-chat-uploaded-notice.png")
+
+    # 资格自查: the form from the profile model, the ruling with its clause
+    _open(browser, f"{url}/check", "资格自查")
+    programme = _clickable(browser, "div[data-testid='stSelectbox'] input")
+    programme.click()
+    programme.send_keys("产业前瞻与关键技术")
+    programme.send_keys(Keys.ENTER)
+    _wait_text(browser, "注册地所在区县（功能板块）", timeout=60)
+    district = _clickable(browser, "input[aria-label='注册地所在区县（功能板块）']")
+    district.send_keys("赣榆区")
+    _click_button(browser, "判断能否申报")
+    page = _wait_text(browser, "不符合", "不含赣榆区", "在咨询中继续")
+    assert "连云港市2024年度市重点研发计划（产业前瞻与关键技术）" in page
+    ruling = browser.find_element(By.XPATH, "//*[contains(text(), '结论由规则逐条校验')]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -120);", ruling)
+    time.sleep(0.5)
+    _shot(browser, "07-check-ruling.png")
