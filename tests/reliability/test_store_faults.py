@@ -192,3 +192,14 @@ def test_queries_are_answered_while_a_reingest_runs(tmp_path: Path, fixture_corp
     # and the new clauses are live once the ingest has switched the snapshot
     hits = HybridRetriever(cached_index(settings)).run("蓝鲸平台登记服务目录", k=3)
     assert any("蓝鲸平台" in h.chunk.text for h in hits)
+
+
+def test_an_unreachable_chroma_server_gives_a_clear_message(corpus_settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.reliability.conftest import closed_port
+
+    env = cli_env(corpus_settings.data_dir, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(closed_port()))
+    res = run_cli(["search", QUERY], env)
+    TALLY["faults"] += 1
+    assert "Traceback" not in res.err
+    assert res.code == 2 and res.err.startswith("错误：") and is_chinese_message(res.err), res.err[-1000:]
+    assert "CHROMA_HOST" in res.err
