@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -199,6 +200,12 @@ def section_groups(chunks: Sequence[Any]) -> list[tuple[str, list[Any]]]:
             groups.append((head, []))
         groups[-1][1].append(c)
     return groups
+
+
+def heading_repeated(heading: str, text: str) -> bool:
+    """Whether a clause starts with its own heading ("3." before "3．项目…"), so the viewer need not repeat it."""
+    h = unicodedata.normalize("NFKC", heading).strip()
+    return bool(h) and unicodedata.normalize("NFKC", text).lstrip().startswith(h)
 
 
 def section_anchor(doc_id: str, section: str) -> str:

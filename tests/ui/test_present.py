@@ -89,6 +89,13 @@ def test_notice_rows_and_criteria_rows() -> None:
                      "原文": "不含 赣榆区", "说明": ""}]
 
 
+def test_heading_repeated() -> None:
+    assert present.heading_repeated("3.", "3．项目牵头单位应具有完善的科研管理制度")
+    assert present.heading_repeated("（一）", "（一）联合研发项目")
+    assert not present.heading_repeated("（一）检验检测", "5101  材料成分与性能检测")
+    assert not present.heading_repeated("", "正文")
+
+
 def test_labels() -> None:
     assert present.mode_label(False, "gpt-x") == "离线"
     assert present.mode_label(True, "gpt-x") == "模型：gpt-x"

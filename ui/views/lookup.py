@@ -107,7 +107,7 @@ def _viewer(index: Any) -> None:
     with body:
         for c in dict(groups)[head]:
             sub = " > ".join(c.section_path[1:])
-            if sub and not c.text.lstrip().startswith(sub.split(" > ")[-1].strip()):
+            if sub and not present.heading_repeated(c.section_path[-1], c.text):
                 st.markdown(f"**{present.safe_html(sub)}**", unsafe_allow_html=True)
             if marked and (c.section == marked):
                 st.markdown(f"<div style='{MARK_STYLE}'>{present.safe_html(c.text)}</div>",
