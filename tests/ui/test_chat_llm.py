@@ -16,7 +16,6 @@ MODEL = "stub-ui-model"
 QUESTION = "海滨市创新券单张额度最高是多少？"
 QUOTE = "单张创新券额度最高20万元"
 
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ HAIBIN = "海滨市2025年度科技创新券项目申报指南"
 GANYU_Q = "赣榆区的企业能申报连云港市产业前瞻与关键技术项目吗？"
 GANYU_CLAUSE = "不含赣榆区"
 
-pytestmark = pytest.mark.slow
 
 
 def texts(at: Any) -> str:
@@ -90,6 +89,7 @@ def test_chat_input_errors_examples_follow_up_and_reset(make_app: Callable, fixt
     assert at.session_state["chat_session"].history == []
 
 
+@pytest.mark.slow  # the real corpus index (session fixture)
 def test_chat_ruling_badge_table_and_deadlines(make_app: Callable, corpus_settings) -> None:
     at = make_app(corpus_settings).run()
     ask(at, GANYU_Q)
@@ -101,6 +101,7 @@ def test_chat_ruling_badge_table_and_deadlines(make_app: Callable, corpus_settin
     assert "已截止" in page  # deadlines of the catalogued notices, relative to today
 
 
+@pytest.mark.slow  # the real corpus index (session fixture)
 def test_sessions_are_isolated(make_app: Callable, corpus_settings) -> None:
     a = make_app(corpus_settings).run()
     ask(a, "我们是赣榆区的企业，能申报连云港市产业前瞻与关键技术项目吗？")
@@ -236,6 +237,7 @@ def test_admin_upload_keeps_good_files_and_survives_bad_ones(make_app: Callable,
 
 
 # -- 资格自查 ---------------------------------------------------------------------------------------
+@pytest.mark.slow  # the real corpus index (session fixture)
 def test_check_form_ruling_and_hand_over_to_chat(make_app: Callable, corpus_settings) -> None:
     at = make_app(corpus_settings).run()
     at.switch_page("views/check.py").run()
@@ -258,6 +260,7 @@ def test_check_form_ruling_and_hand_over_to_chat(make_app: Callable, corpus_sett
     assert any("我们能申报" in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # the real corpus index (session fixture)
 def test_check_form_unknown_facts_need_info(make_app: Callable, corpus_settings) -> None:
     at = make_app(corpus_settings).run()
     at.switch_page("views/check.py").run()
