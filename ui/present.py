@@ -149,8 +149,10 @@ def title_files(snapshot: Any) -> dict[str, str]:
             if d.get("title")}
 
 
-def notice_rows(snapshot: Any, catalogue: Any) -> list[dict[str, Any]]:
-    """One row per indexed document: title, file, region, year, programmes, chunks, and catalogue facts."""
+def notice_rows(snapshot: Any, catalogue: Any, titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per indexed document: title, file, region, year, programmes (by title when known), chunks,
+    and catalogue facts."""
+    titles = titles or {}
     rows: list[dict[str, Any]] = []
     for name, src in sorted(snapshot.sources.items()):
         entry = catalogue.get(name) if catalogue is not None else None
@@ -160,7 +162,7 @@ def notice_rows(snapshot: Any, catalogue: Any) -> list[dict[str, Any]]:
                 "文件": name,
                 "地区": d.get("region", "") or (entry.region if entry else ""),
                 "年度": str(d.get("year", "") or (entry.year if entry and entry.year else "")),
-                "项目": "、".join(d.get("programmes", []) or []),
+                "项目": "、".join(titles.get(p, p) for p in d.get("programmes", []) or []),
                 "条款数": int(d.get("chunks", 0)),
                 "发文单位": (entry.issuer or "") if entry else "",
                 "文号": (entry.doc_number or "") if entry else "",

@@ -82,6 +82,7 @@ def test_notice_rows_and_criteria_rows() -> None:
     assert rows == [{"公告": "甲通知", "文件": "a.txt", "地区": "", "年度": "", "项目": "p1、p2", "条款数": 7,
                      "发文单位": "", "文号": "", "发布日期": ""}]
     assert present.title_files(snap) == {"甲通知": "a.txt"}
+    assert present.notice_rows(snap, cat, {"p1": "甲项目"})[0]["项目"] == "甲项目、p2"
     crit = present.criteria_rows({"criteria": [{"status": "not_met", "description": "注册地", "kind": "hard",
                                                 "reference": {"notice": "N", "section": "三 > 2.",
                                                               "quote": "不含 赣榆区\n"}}]})

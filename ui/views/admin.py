@@ -122,7 +122,7 @@ with state.user_errors():
         st.warning(f"{exc}")
         idx = None
     if idx is not None:
-        rows = present.notice_rows(idx.snapshot, state.catalogue())
+        rows = present.notice_rows(idx.snapshot, state.catalogue(), state.programme_titles())
         c1, c2, c3 = st.columns(3)
         c1.metric("公告文件", len(idx.snapshot.sources))
         c2.metric("公告文档", len(rows))
