@@ -117,9 +117,7 @@ def test_mode_indicator_names_the_model_never_the_key(make_app: Callable, fixtur
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NEVER-SHOWN-123")
     monkeypatch.setenv("SHENBAO_LLM_MODEL", "qwen-test-model")
-    at = make_app(fixture_settings)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NEVER-SHOWN-123")  # make_app sets only the SHENBAO_ vars
-    at.run()
+    at = make_app(fixture_settings).run()
     seen = texts(at)
     for page in ("views/check.py", "views/lookup.py", "views/admin.py"):
         at.switch_page(page).run()
