@@ -70,8 +70,8 @@ def test_offline_service_on_random_text(corpus_service, question: str) -> None: 
 
 
 @pytest.mark.slow
-@settings(parent=FUZZ, max_examples=8)
-@given(st.lists(QUESTIONS, min_size=2, max_size=5))
+@settings(parent=FUZZ, max_examples=5)
+@given(st.lists(QUESTIONS, min_size=2, max_size=4))
 def test_offline_conversations_on_random_text(corpus_service, questions: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Follow-up resolution and accumulated facts over random turns: only InputError, invariants every turn."""
     TALLY["inputs"] += len(questions)
