@@ -99,14 +99,14 @@ def _feedback_section() -> None:
     with state.user_errors():
         counts = store.counts()
         c1, c2, c3 = st.columns(3)
-        c1.metric("有用（👍）", counts["up"])
-        c2.metric("无用（👎）", counts["down"])
+        c1.metric("有用", counts["up"])
+        c2.metric("无用", counts["down"])
         c3.metric("更正", counts["corrections"])
         entries = store.entries()
         if entries:
             st.dataframe(pd.DataFrame([
                 {"时间": dt.datetime.fromtimestamp(e.created).strftime("%Y-%m-%d %H:%M"), "问题": e.question,
-                 "评价": "👍" if e.rating == "up" else "👎", "更正": e.correction or ""}
+                 "评价": "有用" if e.rating == "up" else "无用", "更正": e.correction or ""}
                 for e in reversed(entries[-200:])
             ]), hide_index=True, width="stretch")
         st.download_button("导出为评测数据（JSONL）", data=store.export_text(),
