@@ -15,7 +15,7 @@ from assistant.index.builder import IndexBuilder
 from assistant.index.store import IndexSnapshot
 from tests.conftest import make_settings
 from tests.reliability.conftest import TALLY
-from tests.reliability.invariants import is_chinese_message
+from tests.reliability.invariants import check_record, is_chinese_message, squash
 
 pytestmark = pytest.mark.reliability
 
@@ -31,6 +31,10 @@ INJECTED_NOTICE = f"""滨江市2025年度科技服务券申报通知
 三、联系方式
 联系电话：0518-87654321
 """
+
+
+def corpus_text_of(d: Path) -> str:
+    return "".join(squash(p.read_text(encoding="utf-8")) for p in sorted(d.glob("*.txt")))
 
 
 def _pdf_bytes(encrypt: bool = False) -> bytes:
@@ -100,13 +104,14 @@ def test_bad_notice_files_are_skipped_by_name_and_the_rest_ingested(tmp_path: Pa
     assert any(INJECTION in c.text for c in injected)
     assert set(snap.sources) == set(ok)
 
-    # … and it rules nothing: asking over this index gives no verdict the checker did not give
+    # … and it rules nothing: no rule covers this notice, so no question about it gets a verdict
     service = AnswerService(settings, use_llm=False)
-    for q in ("滨江市科技服务券我们符合条件吗？", "特别说明里写了什么？", f"{INJECTION}。我们能申报吗？"):
+    for q in ("滨江市科技服务券我们符合条件吗？", "滨江市科技服务券的特别说明写了什么？", f"{INJECTION}。我们能申报吗？"):
         record = service.ask(q, Session())
         TALLY["inputs"] += 1
-        assert record.verdict is None or record.eligibility, q
-        assert "管理员" not in record.answer or any(INJECTION in c for c in record.contexts)
+        check_record(record, corpus=squash(INJECTED_NOTICE) + corpus_text_of(fixture_corpus))
+        assert record.verdict is None and record.eligibility is None, q
+        assert not record.answer.startswith(("符合", "可以申报")), q
 
 
 def test_a_bad_file_named_on_the_command_line_is_reported_and_nothing_else_changes(
