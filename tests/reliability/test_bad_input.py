@@ -86,6 +86,19 @@ def test_odd_but_usable_questions_are_answered_with_the_invariants(corpus_servic
     assert index_fingerprint(corpus_settings.data_dir) == before
 
 
+# repetitions at the length limit: what would make a regular expression backtrack, or a ranker crawl
+PATHOLOGICAL = ["能" * MAX_QUESTION_CHARS, ("我们能申报吗" * 400)[:MAX_QUESTION_CHARS],
+                ("2023年5月" * 300)[:MAX_QUESTION_CHARS], ("1000万元" * 300)[:MAX_QUESTION_CHARS]]
+
+
+def test_pathological_repetitions_are_answered_or_refused(corpus_service) -> None:  # type: ignore[no-untyped-def]
+    for q in PATHOLOGICAL:
+        record = corpus_service.ask(q, Session())
+        TALLY["inputs"] += 1
+        check_record(record)
+        assert record.verdict is None  # no programme, no facts a checker could rule on
+
+
 def test_an_over_long_question_says_how_long_it_may_be(corpus_service) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=str(MAX_QUESTION_CHARS)):
         corpus_service.ask("问" * (MAX_QUESTION_CHARS + 1))
