@@ -108,3 +108,41 @@ def test_the_query_vector_cache_stays_bounded_under_many_distinct_questions(fake
     assert fake_encoder.queries == calls
     embedder.embed_query(questions[0])  # an old one is computed again
     assert fake_encoder.queries == calls + 1
+
+
+def test_concurrent_model_mode_asks_keep_each_conversation_apart(corpus_settings) -> None:  # type: ignore[no-untyped-def]
+    """24 asks at once in LLM mode (scripted endpoint): each answer is built from its own request only."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.answer import AnswerService
+    from tests.conftest import make_settings
+    from tests.llm.openai_stub import OpenAIStub, Reply, final_json, tool_call, tool_clauses
+
+    def reply(body: dict[str, Any]) -> Reply:
+        """Search first; then answer quoting the question's own ticket number and a retrieved clause."""
+        user = next(m["content"] for m in body["messages"] if m.get("role") == "user")
+        ticket = re.search(r"咨询编号(\d+)", user)
+        clauses = tool_clauses(body)
+        if not clauses:
+            return Reply(tool_calls=[tool_call("search_clauses", {"query": "新型研发机构奖补 最高", "k": 3})])
+        cid, text = clauses[0]
+        return Reply(content=final_json(f"咨询编号{ticket.group(1) if ticket else '?'}：补助标准见所引条款。",
+                                        [(cid, text[:40])]))
+
+    n = 24
+    with OpenAIStub() as stub:
+        stub.push(*[reply] * (2 * n))
+        settings = make_settings(corpus_settings.data_dir, OPENAI_API_KEY="sk-test-load", SHENBAO_LLM_TIMEOUT=30,
+                                 OPENAI_BASE_URL=stub.base_url, SHENBAO_LLM_MODEL="stub-model",
+                                 SHENBAO_LLM_RETRIES=0)
+        service = AnswerService(settings)
+        questions = [f"新型研发机构奖补单个机构最高补助多少？（咨询编号{i}）" for i in range(n)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            records = list(pool.map(lambda q: service.ask(q, Session()), questions))
+    TALLY["concurrent asks"] += n
+    for i, record in enumerate(records):
+        check_record(record)
+        assert record.mode == "llm:stub-model", record.notices
+        tickets = re.findall(r"咨询编号(\d+)", record.answer)
+        assert tickets == [str(i)], (i, record.answer[:80])
