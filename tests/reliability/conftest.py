@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,11 +85,3 @@ def private_cache(tmp_path: Path) -> Path:
         src_conn.close()
         dst_conn.close()
     return dst
-
-
-@pytest.fixture
-def llm_env_cleared(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No model configuration leaks in from the developer's shell."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SHENBAO_LLM_MODEL", "SHENBAO_LOG_QUESTIONS"):
-        monkeypatch.delenv(var, raising=False)
-    yield
