@@ -7,6 +7,7 @@ notices in ``tests/fixtures/notices/``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -41,6 +42,20 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only loopback and unix sockets: a test never reaches the internet (nor a model hub)."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+def load_benchmark(name: str):  # type: ignore[no-untyped-def]
+    """A script of ``benchmarks/`` imported as a module (the tests reuse its workload and server helpers)."""
+    import importlib.util
+    import sys
+
+    path = ROOT / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"shenbao_benchmark_{name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_settings(data_dir: Path, corpus_dir: Path | None = None, **extra: object):  # type: ignore[no-untyped-def]
@@ -125,7 +140,7 @@ class FakeEncoder:
         import numpy as np
 
         v = np.zeros(384, dtype=np.float32)
-        for a, b in zip(text, text[1:], strict=False):
+        for a, b in itertools.pairwise(text):
             v[hash(a + b) % 384] += 1.0
         n = float(np.linalg.norm(v)) or 1.0
         return v / n

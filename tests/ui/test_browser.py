@@ -9,21 +9,15 @@ screenshots to ``out/screenshots/``. Skipped only when Chromium or its driver is
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EMBED_CACHE, ROOT, make_settings
+from tests.conftest import EMBED_CACHE, ROOT, load_benchmark, make_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or next(
@@ -52,12 +46,6 @@ UPLOAD = """临海市2025年度科技型中小企业研发费用补助申报通�
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _corpus_digest(path: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(path.iterdir()):
@@ -77,40 +65,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_settings: Any) -> It
     shutil.copytree(corpus_settings.corpus_dir, corpus)
     settings = make_settings(base / "data", corpus)
     IndexBuilder(settings).run()  # vectors come from the shared cache: no re-embedding
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SHENBAO_", "CHROMA_"))}
-    env.update({"SHENBAO_DATA_DIR": str(settings.data_dir), "SHENBAO_CORPUS_DIR": str(corpus),
-                "SHENBAO_EMBED_CACHE": str(EMBED_CACHE), "HF_HUB_OFFLINE": "1",
-                "ANONYMIZED_TELEMETRY": "False"})
-    log = (base / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
-         "--client.toolbarMode", "viewer"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail("Streamlit server did not start:\n" + (base / "server.log").read_text()[-3000:])
-            time.sleep(0.5)
+    server_env = {"SHENBAO_DATA_DIR": str(settings.data_dir), "SHENBAO_CORPUS_DIR": str(corpus),
+                  "SHENBAO_EMBED_CACHE": str(EMBED_CACHE)}
+    with load_benchmark("streamlit_load").streamlit_server(server_env, base / "server.log") as url:
         yield url, settings
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 @pytest.fixture(scope="module")

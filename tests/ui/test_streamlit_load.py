@@ -8,36 +8,24 @@ and p95; no timing is asserted here. The figures of the run are written to ``out
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EMBED_CACHE, ROOT, make_settings
+from tests.conftest import EMBED_CACHE, ROOT, load_benchmark, make_settings
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 SESSIONS = 20
 
 
-def _module(name: str) -> Any:
-    path = ROOT / "benchmarks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"shenbao_benchmark_{name}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_20_concurrent_chat_sessions_on_the_server(tmp_path: Path, corpus_settings: Any) -> None:
     from assistant.index.builder import IndexBuilder
 
-    bench = _module("streamlit_load")
-    users = _module("load").make_users(SESSIONS)
+    bench = load_benchmark("streamlit_load")
+    users = load_benchmark("load").make_users(SESSIONS)
     conversations = [u.questions for u in users]
     assert len({u.district for u in users}) >= 10  # sessions state different facts
 
