@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
 from assistant.ingest.chunker import LEAD_SECTION
+from assistant.ingest.quotes import QUOTES_KEY
 from assistant.models import AnswerRecord, Citation, RetrievedClause
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
@@ -85,6 +86,10 @@ class CitedAnswerComposer:
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:
         text = r.chunk.text.strip()
+        pieces = str(r.chunk.metadata.get(QUOTES_KEY) or "")
+        if pieces:
+            # a table row or a paragraph the file splits with markup: only its verbatim pieces are quoted
+            return [s.text for s in best_spans(question, pieces, terms, limit=2)]
         if len(text) <= self.quote_full_below:
             quotes = [text]
         else:

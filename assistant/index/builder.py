@@ -10,7 +10,7 @@ import shutil
 import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from assistant.errors import IngestError, StoreError
 from assistant.index.clause_index import embedding_units, make_embedder, make_store
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.store import IndexSnapshot, SourceEntry
+from assistant.ingest.catalogue import NoticeCatalogue
 from assistant.models import Chunk, NoticeDocument
 
 log = logging.getLogger("shenbao.ingest")
@@ -98,13 +99,15 @@ class IndexBuilder:
 
     def __init__(self, settings: Settings | None = None, max_chars: int = 600,
                  embedder: CachedEmbedder | None = None,
-                 store_factory: Callable[[Settings, str, CachedEmbedder], Any] | None = None) -> None:
+                 store_factory: Callable[[Settings, str, CachedEmbedder], Any] | None = None,
+                 overrides: NoticeCatalogue | None = None) -> None:
         if max_chars < 100:
             raise ValueError(f"max_chars must be ≥ 100, got {max_chars!r}")
         self.settings = settings or get_settings()
         self.max_chars = max_chars
         self.embedder = embedder or make_embedder(self.settings)
         self.store_factory = store_factory or make_store
+        self.overrides = overrides  # the override file (corpus/notices.yaml); None: read from the corpus dir
 
     def run(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
             progress: Callable[[int, int], None] | None = None) -> IngestReport:
@@ -115,7 +118,7 @@ class IndexBuilder:
             rebuild: ignore the old index and build a fresh collection (the old one answers until done).
             progress: ``progress(done, total)`` while embedding.
         """
-        from assistant.ingest import NoticeCatalogue, parse_notice_file
+        from assistant.catalogue.registry import NoticeCatalogueBuilder, parse_and_catalogue
 
         t0 = time.perf_counter()
         sync = paths is None
@@ -129,7 +132,8 @@ class IndexBuilder:
             new = IndexSnapshot(collection=collection,
                                 sources=dict(old.sources) if old else {},
                                 chunks=dict(old.chunks) if old else {})
-            catalogue = NoticeCatalogue.load(self.settings.corpus_dir / "notices.yaml")
+            catalogue = self.overrides or NoticeCatalogue.load(self.settings.corpus_dir / "notices.yaml")
+            cat_builder = NoticeCatalogueBuilder()
             seen: set[str] = set()
             parsed_texts: dict[str, str] = {}
             for path in files:
@@ -145,7 +149,7 @@ class IndexBuilder:
                     if prev and prev.sha256 == digest and not rebuild:
                         report.files.append(FileOutcome(name, "unchanged", len(prev.documents), len(prev.chunk_ids)))
                         continue
-                    docs, chunks = parse_notice_file(path, catalogue, max_chars=self.max_chars)
+                    docs, chunks, records = parse_and_catalogue(path, catalogue, self.max_chars, cat_builder)
                     if not chunks:
                         raise IngestError(f"{name} 中没有可用的条款文本，已跳过。")
                 except IngestError as exc:
@@ -161,7 +165,8 @@ class IndexBuilder:
                 for c in chunks:
                     new.chunks[c.chunk_id] = c
                 new.sources[name] = SourceEntry(file=name, sha256=digest,
-                                                documents=[_doc_info(d, chunks) for d in docs],
+                                                documents=[{**_doc_info(d, chunks), "catalogue": asdict(r)}
+                                                           for d, r in zip(docs, records, strict=True)],
                                                 chunk_ids=[c.chunk_id for c in chunks])
                 report.files.append(FileOutcome(name, "changed" if prev else "new", len(docs), len(chunks)))
             if sync:

@@ -261,6 +261,6 @@ def _flat_metadata(chunk: Chunk) -> dict[str, Any]:
         "position": chunk.position,
     }
     for k, v in chunk.metadata.items():
-        if isinstance(v, str | int | float | bool) and k not in meta:
+        if isinstance(v, str | int | float | bool) and k not in meta and k != "quotes":  # quotes: snapshot only
             meta[k] = v
     return meta

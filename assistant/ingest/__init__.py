@@ -17,6 +17,7 @@ from assistant.ingest.chunker import ClauseChunker
 from assistant.ingest.cleaner import TextCleaner
 from assistant.ingest.documents import DraftDocument, PartDocumentSplitter
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, NoticeLoader
+from assistant.ingest.quotes import mark_quotable
 from assistant.ingest.markdown import Block, MarkdownNoticeReader, NoticePart, ParsedNotice
 from assistant.ingest.splitter import DocumentSplitter
 from assistant.models import Chunk, NoticeDocument
@@ -24,12 +25,13 @@ from assistant.models import Chunk, NoticeDocument
 __all__ = [
     "SUPPORTED_SUFFIXES", "ClauseChunker", "DocumentEntry", "DocumentSplitter", "DraftDocument", "FileEntry",
     "MarkdownNoticeReader", "NoticeCatalogue", "NoticeLoader", "ParsedNotice", "PartDocumentSplitter",
-    "TextCleaner", "auto_doc_id", "parse_notice_file", "read_notice_file",
+    "TextCleaner", "auto_doc_id", "chunk_documents", "documents_for", "parse_notice_file", "read_notice_file",
 ]
 
 
-def read_notice_file(path: Path) -> tuple[ParsedNotice, str]:
-    """A notice file read into parts of plain blocks, and its cleaned plain text (one paragraph a line).
+def read_notice_file(path: Path) -> tuple[ParsedNotice, str, str | None]:
+    """A notice file read into parts of plain blocks, its cleaned plain text (one paragraph a line), and its
+    markup as stored (Markdown/HTML; None for PDF/DOCX/TXT), against which quotes are checked.
 
     Raises:
         IngestError: the file cannot be read (named in the message).
@@ -41,7 +43,7 @@ def read_notice_file(path: Path) -> tuple[ParsedNotice, str]:
         lines = [ln for ln in TextCleaner().run(raw).split("\n") if ln.strip()]
         parsed = ParsedNotice(parts=[NoticePart(label="", blocks=[Block("paragraph", ln.strip()) for ln in lines])])
     text = "\n".join(b.text for p in parsed.parts for b in p.blocks)
-    return parsed, text
+    return parsed, text, raw if fmt in ("markdown", "html") else None
 
 
 def auto_doc_id(file_name: str, index: int) -> str:
@@ -66,15 +68,23 @@ def parse_notice_file(path: Path, catalogue: NoticeCatalogue,
     Raises:
         IngestError: the file cannot be read (named in the message).
     """
-    parsed, text = read_notice_file(path)
-    entry = catalogue.get(path.name)
-    if entry is not None and entry.documents:
-        docs = DocumentSplitter().run(path.name, text, catalogue)
-    else:
-        docs = documents_of(path.name, parsed)
+    parsed, text, markup = read_notice_file(path)
+    docs = documents_for(path.name, parsed, text, catalogue)
+    return docs, mark_quotable(chunk_documents(docs, max_chars), markup)
+
+
+def chunk_documents(docs: list[NoticeDocument], max_chars: int = 600) -> list[Chunk]:
+    """The clauses of documents, in order."""
     chunker = ClauseChunker(max_chars=max_chars)
-    chunks = [c for d in docs for c in chunker.run(d)]
-    return docs, chunks
+    return [c for d in docs for c in chunker.run(d)]
+
+
+def documents_for(file_name: str, parsed: ParsedNotice, text: str, catalogue: NoticeCatalogue) -> list[NoticeDocument]:
+    """The documents of a read file: where the override file lists them, split at its starts; else found."""
+    entry = catalogue.get(file_name)
+    if entry is not None and entry.documents:
+        return DocumentSplitter().run(file_name, text, catalogue)
+    return documents_of(file_name, parsed)
 
 
 def documents_of(file_name: str, parsed: ParsedNotice) -> list[NoticeDocument]:
