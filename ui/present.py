@@ -116,28 +116,26 @@ class DeadlineRow:
         return {"公告": self.notice, "事项": self.what, "截止时间": self.date, "状态": self.status}
 
 
-def deadline_rows(catalogue: Any, today: dt.date, files: Iterable[str] | None = None) -> list[DeadlineRow]:
+def deadline_rows(registry: Any, today: dt.date, files: Iterable[str] | None = None) -> list[DeadlineRow]:
     """Deadlines of the catalogued notices (all, or only ``files``), soonest open first, then closed.
 
     Args:
-        catalogue: an ``assistant.ingest.NoticeCatalogue``.
+        registry: an ``assistant.catalogue.NoticeRegistry`` (the automatic catalogue of the index).
         today: the reference date.
         files: restrict to these notice files.
     """
     wanted = set(files) if files is not None else None
     dated: list[tuple[dt.date, DeadlineRow]] = []
-    for name, entry in catalogue.files.items():
-        if wanted is not None and name not in wanted:
+    for rec in registry.records:
+        if wanted is not None and rec.file not in wanted:
             continue
-        notice = entry.documents[0].title if entry.documents else name
-        for d in entry.deadlines:
+        for d in rec.deadlines:
             date = parse_date(d.get("date"))
             if date is None:
                 continue
             when = date.isoformat() + (f" {d['time']}" if d.get("time") else "")
             what = str(d.get("what") or "申报截止")
-            row = DeadlineRow(notice, what, when, days_left_label(date, today), name)
-            dated.append((date, row))
+            dated.append((date, DeadlineRow(rec.title, what, when, days_left_label(date, today), rec.file)))
     still_open = sorted((x for x in dated if x[0] >= today), key=lambda x: x[0])
     closed = sorted((x for x in dated if x[0] < today), key=lambda x: x[0], reverse=True)
     return [row for _, row in still_open + closed]
@@ -149,25 +147,34 @@ def title_files(snapshot: Any) -> dict[str, str]:
             if d.get("title")}
 
 
-def notice_rows(snapshot: Any, catalogue: Any, titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row per indexed document: title, file, region, year, programmes (by title when known), chunks,
-    and catalogue facts."""
+KIND_LABELS_CN = {"call": "申报通知", "policy": "政策措施", "list": "名单公示", "event": "活动培训",
+                  "consultation": "征求意见", "other": "其他"}
+
+
+def notice_rows(snapshot: Any, registry: Any, titles: Mapping[str, str] | None = None,
+                today: dt.date | None = None) -> list[dict[str, Any]]:
+    """One row per catalogued document: title, kind, status, file, region, year, programmes (by title when
+    known), clause count, issuer, 文号, date, phones."""
     titles = titles or {}
+    today = today or dt.date.today()
+    chunks = {str(d.get("doc_id") or d.get("title")): int(d.get("chunks", 0))
+              for s in snapshot.sources.values() for d in s.documents}
     rows: list[dict[str, Any]] = []
-    for name, src in sorted(snapshot.sources.items()):
-        entry = catalogue.get(name) if catalogue is not None else None
-        for d in src.documents:
-            rows.append({
-                "公告": d.get("title", ""),
-                "文件": name,
-                "地区": d.get("region", "") or (entry.region if entry else ""),
-                "年度": str(d.get("year", "") or (entry.year if entry and entry.year else "")),
-                "项目": "、".join(titles.get(p, p) for p in d.get("programmes", []) or []),
-                "条款数": int(d.get("chunks", 0)),
-                "发文单位": (entry.issuer or "") if entry else "",
-                "文号": (entry.doc_number or "") if entry else "",
-                "发布日期": (entry.published or "") if entry else "",
-            })
+    for r in registry.records:
+        rows.append({
+            "公告": r.title,
+            "类型": KIND_LABELS_CN.get(r.kind, r.kind) + ("（附件）" if r.parent else ""),
+            "状态": r.status(today).label,
+            "文件": r.file,
+            "地区": r.region or "",
+            "年度": str(r.year or ""),
+            "项目": "、".join(titles.get(p["id"], p.get("name") or p["id"]) for p in r.programmes),
+            "条款数": chunks.get(r.notice_id, chunks.get(r.title, 0)),
+            "发文单位": r.issuer or "",
+            "文号": r.doc_number or "",
+            "发布日期": r.published or "",
+            "电话": "、".join(r.phones),
+        })
     return rows
 
 

@@ -79,24 +79,20 @@ def reset_chat() -> None:
         del st.session_state[k]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _catalogue(path: str, mtime: float) -> Any:
-    from assistant.ingest import NoticeCatalogue
-
-    del mtime  # only the cache key: an edited catalogue is read again
-    return NoticeCatalogue.load(Path(path))
-
-
 def catalogue() -> Any:
-    """The notice catalogue (``corpus/notices.yaml``), or None when it cannot be read."""
+    """The notice catalogue of the live index (read from the notices, corrected by ``notices.yaml``), or an
+    empty one when nothing is indexed or it cannot be read."""
+    from assistant.catalogue.registry import NoticeRegistry
     from assistant.ingest import NoticeCatalogue
 
     path = settings().corpus_dir / "notices.yaml"
     try:
-        return _catalogue(str(path), path.stat().st_mtime) if path.exists() else NoticeCatalogue()
+        snap = index().snapshot
+        overrides = NoticeCatalogue.load(path) if path.exists() else NoticeCatalogue()
+        return NoticeRegistry.from_snapshot(snap, overrides)
     except ShenbaoError as exc:
         st.warning(str(exc))
-        return None
+        return NoticeRegistry()
 
 
 def index() -> Any:

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.answer.catalogue_facts import CatalogueFactAdder
 from assistant.answer.composer import CitedAnswerComposer
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
@@ -74,6 +75,7 @@ class AnswerService:
         self.composer = composer or CitedAnswerComposer()
         self.gate = gate or CoverageGate()
         self.resolver = FollowUpResolver()
+        self.catalogue_facts = CatalogueFactAdder()
         self._extractor = extractor
         self._checker = checker
         self._llm = llm
@@ -220,7 +222,28 @@ class AnswerService:
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
         terms = retriever.index.bm25.tokenizer.tokens(q)
-        return self.composer.run(q, retrieved, terms)
+        record = self.composer.run(q, retrieved, terms)
+        return self.catalogue_facts.run(q, record, self.registry(), self._locate)
+
+    def registry(self) -> Any:
+        """The notice catalogue of the live index (rebuilt when the index was reloaded)."""
+        index = self.retriever.index
+        if getattr(self, "_registry_for", None) is not index:
+            from assistant.catalogue.registry import NoticeRegistry
+            from assistant.ingest.catalogue import NoticeCatalogue
+
+            overrides = NoticeCatalogue.load(self.settings.corpus_dir / "notices.yaml")
+            self._registry_cache = NoticeRegistry.from_snapshot(index.snapshot, overrides)
+            self._registry_for = index
+        return self._registry_cache
+
+    def _locate(self, file: str, quote: str) -> str | None:
+        """The section of the clause of ``file`` that holds ``quote`` (whitespace aside)."""
+        nq = re.sub(r"\s+", "", quote)
+        for c in self.retriever.index.chunks:
+            if c.source == file and nq and nq in re.sub(r"\s+", "", c.text):
+                return c.section
+        return None
 
     def _focus(self) -> DocumentFocus:
         """Document names of the live index (rebuilt when the index was reloaded)."""

@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
     from assistant.answer import AnswerService
     from assistant.evaluation.pipeline import EvalPipeline
+    from assistant.evaluation.pipeline import index_sources_text
     from assistant.evaluation.plots import PlotWriter
     from assistant.evaluation.ragas_scorer import RagasScorer
     from assistant.index.store import IndexSnapshot
@@ -109,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
         baseline = NaiveRagBaseline(settings).build()
     scorer = None if args.no_ragas else RagasScorer(k=args.k, llm=judge, embeddings=embeddings)
     pipeline = EvalPipeline(AnswerService(settings), settings.corpus_dir, k=args.k, baseline=baseline,
-                            scorer=scorer, gate=gate, plots=None if args.no_plots else PlotWriter())
+                            scorer=scorer, gate=gate, plots=None if args.no_plots else PlotWriter(),
+                            sources_text=index_sources_text(settings.data_dir))
     result = pipeline.run(items, name, args.out, progress=_progress, previous=previous)
     m = result.metrics
     line = (f"ours：题目 {m['items']}，evidence@{args.k}={m['evidence_at_k']:.3f} "

@@ -12,7 +12,7 @@ from typing import Any
 from assistant.answer import Session
 from assistant.errors import ShenbaoError
 from assistant.evaluation.dataset import GoldItem
-from assistant.evaluation.metrics import corpus_text, score
+from assistant.evaluation.metrics import norm, corpus_text, score
 from assistant.evaluation.plots import PlotWriter
 from assistant.evaluation.ragas_scorer import RagasScorer
 from assistant.evaluation.report import EvalRun, ReportWriter
@@ -23,12 +23,26 @@ Progress = Callable[[str, int], Callable[[int], None]]
 """``progress(label, total)`` returns the per-item tick of a new progress bar."""
 
 
+def index_sources_text(data_dir: Path) -> str | None:
+    """Every file of the index of ``data_dir`` as ingested, whitespace removed; None when not kept."""
+    from assistant.index.store import IndexSnapshot
+
+    try:
+        snapshot = IndexSnapshot.load(data_dir)
+    except ShenbaoError:
+        return None
+    texts = snapshot.source_texts(data_dir)
+    if not texts or len(texts) < len(snapshot.sources):
+        return None  # an index written before texts were kept: fall back to the corpus dir
+    return "".join(norm(t) for _, t in sorted(texts.items()))
+
+
 class EvalPipeline:
     """Runs and scores a gold set, writing results.jsonl, metrics.json, report.md and plots.
 
     Args:
         service: our answerer (``AnswerService``).
-        corpus_dir: the notices citations are checked against.
+        corpus_dir: the notices citations are checked against when ``sources_text`` is not given.
         k: evidence@k.
         baseline: the naive baseline (built) or None.
         scorer: ragas scorer (None: no ragas metrics).
@@ -36,12 +50,14 @@ class EvalPipeline:
         report: report writer; plots: plot writer (None: no plots).
         warmup: a question asked (and discarded) before timing, so the first item's latency does not
             include loading the index, jieba and the model (None: no warm-up).
+        sources_text: the text of every file in the index, whitespace removed (see :func:`index_sources_text`):
+            citations are checked against what was ingested, wherever it came from.
     """
 
     def __init__(self, service: Answerer, corpus_dir: Path, k: int = 5, baseline: Answerer | None = None,
                  scorer: RagasScorer | None = None, gate: ThresholdGate | None = None,
                  report: ReportWriter | None = None, plots: PlotWriter | None = None,
-                 warmup: str | None = "申报条件有哪些？") -> None:
+                 warmup: str | None = "申报条件有哪些？", sources_text: str | None = None) -> None:
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         self.service = service
@@ -53,6 +69,7 @@ class EvalPipeline:
         self.report = report or ReportWriter()
         self.plots = plots
         self.warmup = warmup
+        self.sources_text = sources_text
 
     def _warm(self, answerer: Answerer) -> None:
         if self.warmup:
@@ -71,7 +88,7 @@ class EvalPipeline:
         def bar(label: str) -> Callable[[int], None] | None:
             return progress(label, len(items)) if progress else None
 
-        corpus = corpus_text(self.corpus_dir)
+        corpus = self.sources_text if self.sources_text is not None else corpus_text(self.corpus_dir)
         self._warm(self.service)
         records = EvalRunner(self.service).run(items, out_dir, progress=bar("ours"))
         metrics = score(items, records, corpus, k=self.k)

@@ -162,6 +162,8 @@ class IndexBuilder:
                     continue
                 if name.endswith((".txt", ".md")):
                     parsed_texts[name] = raw.decode("utf-8", errors="replace")
+                # the file's text as stored, so that any quote can be checked against what was ingested
+                IndexSnapshot.save_source_text(self.settings.data_dir, digest, _stored_text(path, raw))
                 for c in chunks:
                     new.chunks[c.chunk_id] = c
                 new.sources[name] = SourceEntry(file=name, sha256=digest,
@@ -272,6 +274,15 @@ def _forget_chroma_system(path: Path) -> None:
                 system.stop()
     except ImportError:  # pragma: no cover - chromadb is a dependency
         pass
+
+
+def _stored_text(path: Path, raw: bytes) -> str:
+    """The text quotes stand in: the file itself for text formats, the extracted text for PDF/DOCX."""
+    if path.suffix.lower() in (".txt", ".md", ".html", ".htm"):
+        return raw.decode("utf-8", errors="replace")
+    from assistant.ingest import NoticeLoader
+
+    return NoticeLoader().run(path)
 
 
 def _doc_info(doc: NoticeDocument, chunks: Sequence[Chunk]) -> dict[str, Any]:

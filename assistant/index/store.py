@@ -135,6 +135,31 @@ class IndexSnapshot:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    @staticmethod
+    def sources_dir(data_dir: Path) -> Path:
+        """Where the text of each ingested file is kept (by content hash), for checking quotes against it."""
+        return data_dir / "index" / "sources"
+
+    @classmethod
+    def save_source_text(cls, data_dir: Path, sha256: str, text: str) -> None:
+        """Keep a file's text as stored (its markup, or a PDF/DOCX's extracted text) under its hash."""
+        folder = cls.sources_dir(data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{sha256}.txt"
+        if not target.exists():
+            tmp = folder / f".{sha256}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+
+    def source_texts(self, data_dir: Path) -> dict[str, str]:
+        """The kept text of every live source file (files ingested before texts were kept are absent)."""
+        out = {}
+        for name, s in self.sources.items():
+            path = self.sources_dir(data_dir) / f"{s.sha256}.txt"
+            if path.exists():
+                out[name] = path.read_text(encoding="utf-8", errors="replace")
+        return out
+
     def live_chunks(self) -> list[Chunk]:
         """Live chunks in source, then document order."""
         return [self.chunks[cid] for s in self.sources.values() for cid in s.chunk_ids if cid in self.chunks]
