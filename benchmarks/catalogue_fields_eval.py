@@ -19,15 +19,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.catalogue import NoticeFieldReader  # noqa: E402
+from assistant.ingest.markdown import MarkdownNoticeReader  # noqa: E402
 
 
 def load(path: Path) -> tuple[dict[str, str], list[tuple[str | None, list[str]]]]:
-    """(metadata, documents) of one Markdown notice file."""
-    sys.path.insert(0, "/work/scratch-cat")
-    from convert import convert  # type: ignore[import-not-found]  # scratch converter until the parser lands
-
-    meta, docs = convert(path)
-    return meta, docs
+    """(metadata, documents) of one Markdown notice file: the 正文 first, then each attachment."""
+    parsed = MarkdownNoticeReader().run(path.read_text(encoding="utf-8"), html=path.suffix in (".html", ".htm"))
+    docs: list[tuple[str | None, list[str]]] = []
+    for part in parsed.parts:
+        heading = parsed.title if part.attachment_no == 0 else (part.file_title or part.label)
+        docs.append((heading or None, [b.text for b in part.blocks]))
+    return parsed.meta, docs
 
 
 def main() -> int:
@@ -37,7 +39,7 @@ def main() -> int:
     ap.add_argument("--table", action="store_true", help="print title/kind/published/deadlines per file")
     args = ap.parse_args()
     reader = NoticeFieldReader()
-    files = sorted(Path(args.folder).glob("*.md"))
+    files = sorted(f for f in Path(args.folder).glob("*.md") if f.stem[:1].isdigit() or f.stem != "SOURCES")
     records = []
     read_s = 0.0
     for f in files:

@@ -451,7 +451,7 @@ def _region_of(name: str) -> str | None:
 def _signoff_line(text: str) -> bool:
     """A short line without sentence punctuation: a 落款 line or a fragment of one."""
     t = tidy(text)
-    return 2 <= len(t) <= 40 and not re.search(r"[，,。：:；;！？!?《》“”\d]", t)
+    return 2 <= len(t) <= 40 and not re.search(r"[，,。：:；;！？!?《》“”\dA-Za-z_]", t)
 
 
 def _starts_org(text: str) -> bool:
@@ -623,7 +623,12 @@ class NoticeFieldReader:
                 continue
             block: list[_Para] = []
             j = k - 1
-            while j >= 0 and k - j <= 8 and _signoff_line(main[j].text):
+            while j >= 0 and k - j <= 10:
+                if not re.search(r"[\u4e00-\u9fff]", main[j].text):
+                    j -= 1  # a seal's image caption between the names
+                    continue
+                if not _signoff_line(main[j].text):
+                    break
                 block.insert(0, main[j])
                 j -= 1
             # the shortest tail of the block that reads as organisation names (a line broken by the PDF
@@ -744,13 +749,14 @@ class NoticeFieldReader:
         if re.search(r"名单|公示|公布|认定结果|评选结果", t):
             return kind("list")
         inner = re.findall(r"《(.+?)》", t)
-        obj = inner[-1] if inner and re.search(r"印发|转发|落实|应对|发布", t) else t
-        obj = re.sub(r"(?:（试行）|\(试行\)|（暂行）|补充规定)+$", "", obj)
+        wraps = re.search(r"印发|转发|落实|应对|发布", t) or re.fullmatch(r"(?:关于)?《.+》的(?:通知|函)", t)
+        obj = inner[-1] if inner and wraps else t
+        obj = re.sub(r"(?:（试行）|\(试行\)|（暂行）|补充规定|[（(][\d\-—－～~至年]+[)）])+$", "", obj)
+        obj = re.sub(r"^关于|的(?:通知|函|公告)$", "", obj)
         policy_end = r"(?:措施|细则|办法|方案|意见|规划|计划|政策|举措|规定|条例|纲要|指导意见)$"
         if "申报指南" not in obj and re.search(policy_end, obj) and "转发" not in t:
             return kind("policy")
-        if not re.search(r"通知|公告|函$", t) and re.search(policy_end, re.sub(r"(?:（试行）|\(试行\))$", "", t)):
-            return kind("policy")
+
         if re.search(r"培训|大赛|比赛|竞赛|研修|评选|活动|会议|辅导|宣讲|对接会|路演|召开", t):
             return kind("event")
         if re.search(r"申报|征集|遴选|推荐|认定|入库|评价|提名|报名|申请|复核|指南|摸底|揭榜|选拔|评审", t):
