@@ -19,12 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.catalogue import NoticeFieldReader  # noqa: E402
-from assistant.ingest.markdown import MarkdownNoticeReader  # noqa: E402
+from assistant.ingest import read_notice_file  # noqa: E402
+
+SUFFIXES = (".md", ".html", ".htm", ".txt", ".pdf", ".docx")
 
 
 def load(path: Path) -> tuple[dict[str, str], list[tuple[str | None, list[str]]]]:
-    """(metadata, documents) of one Markdown notice file: the 正文 first, then each attachment."""
-    parsed = MarkdownNoticeReader().run(path.read_text(encoding="utf-8"), html=path.suffix in (".html", ".htm"))
+    """(metadata, documents) of one notice file: the 正文 first, then each attachment."""
+    parsed, _ = read_notice_file(path)
     docs: list[tuple[str | None, list[str]]] = []
     for part in parsed.parts:
         heading = parsed.title if part.attachment_no == 0 else (part.file_title or part.label)
@@ -39,7 +41,8 @@ def main() -> int:
     ap.add_argument("--table", action="store_true", help="print title/kind/published/deadlines per file")
     args = ap.parse_args()
     reader = NoticeFieldReader()
-    files = sorted(f for f in Path(args.folder).glob("*.md") if f.stem[:1].isdigit() or f.stem != "SOURCES")
+    files = sorted(f for f in Path(args.folder).iterdir()
+                   if f.suffix in SUFFIXES and f.stem not in ("SOURCES", "README"))
     records = []
     read_s = 0.0
     for f in files:

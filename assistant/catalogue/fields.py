@@ -7,6 +7,7 @@ patterns are those of Chinese government notices in general (落款, 文号, 联
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -208,9 +209,10 @@ def _dates(text: str) -> list[_DateHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def _resolve(hit: _DateHit, base: dt.date | None) -> dt.date | None:
-    """The calendar date of a hit; a missing year comes from the notice's date (rolling into next year)."""
-    year = hit.year or (base.year if base else None)
+def _resolve(hit: _DateHit, base: dt.date | None, year_hint: int | None = None) -> dt.date | None:
+    """The calendar date of a hit; a missing year comes from the notice's date (rolling into next year),
+    else from the year the title names ("2024年度…指南")."""
+    year = hit.year or (base.year if base else year_hint)
     if year is None:
         return None
     try:
@@ -272,6 +274,13 @@ def _looks_like_title(text: str) -> bool:
     return 6 <= len(t) <= 150 and not _NOT_TITLE.search(t) and bool(_TITLE_END.search(t))
 
 
+def _title_piece(text: str) -> bool:
+    """A line that may be part of a title broken over lines: short, no sentence punctuation, no 文号/organisation."""
+    t = tidy(text)
+    return (len(t) <= 60 and not re.search(r"[，,。：:；;]", t) and not _DOC_NO.search(t)
+            and not t.endswith("文件") and not _orgs_in_line(text))
+
+
 def _addressee(text: str) -> bool:
     """A salutation line "雄县、容城县…，各有关单位：" (the notice body starts after it)."""
     t = tidy(text)
@@ -281,7 +290,7 @@ def _addressee(text: str) -> bool:
 # --------------------------------------------------------------------------------------------- document numbers
 
 _DOC_NO = re.compile(
-    r"(?P<org>[\u4e00-\u9fff]{1,14}?)\s*[〔\[【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】)）]\s*(?P<no>\d{1,5})\s*号"
+    r"(?P<org>[\u4e00-\u9fff]{1,14}?)\s*[〔\[【(（［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]】)）］]\s*(?P<no>\d{1,5})\s*号"
 )
 
 
@@ -536,12 +545,14 @@ class NoticeFieldReader:
         title, title_pos = self._title(file_name, meta, docs, main)
         cutoff = self._forward_cutoff(title, main, title_pos)
         signoff = self._signoff(main[:cutoff])
-        issuer = self._issuer(signoff, title, meta)
+        header = list(itertools.takewhile(lambda q: bool(_orgs_in_line(q.text)), main[: max(title_pos, 0)]))
+        issuer = self._issuer(signoff, header, title, meta)
         published = self._published(signoff, file_name, meta)
         base = dt.date.fromisoformat(published.value) if published else None
         doc_number = self._doc_number(main, meta, paras)
         kind = self._kind(title)
-        deadlines = self._deadlines(paras, base)
+        year = re.search(r"(20\d{2})\s*年", title.value) if title else None
+        deadlines = self._deadlines(paras, base, int(year.group(1)) if year else None)
         if kind.value == "other" and deadlines and title and re.search(r"通知|公告", title.value):
             kind = FieldValue("call", kind.source)
         return NoticeFields(
@@ -570,12 +581,19 @@ class NoticeFieldReader:
                 break
             if _looks_like_title(p.text):
                 return FieldValue(p.tidy, Source(p.text, 0)), k
-            if k + 1 < len(main):
-                nxt = main[k + 1]
-                joined = p.tidy + nxt.tidy
-                if (not _addressee(nxt.text) and not _orgs_in_line(p.text) and len(joined) <= 150
-                        and _looks_like_title(joined) and re.search(r"关于|印发|若干", p.tidy)):
-                    return FieldValue(joined, Source(p.text + nxt.text, 0)), k + 1
+            if not _title_piece(p.text):
+                continue
+            # a title broken over two or three lines by the PDF extraction
+            joined, quote = p.tidy, p.text
+            for extra in range(1, 3):
+                if k + extra >= len(main) or _addressee(main[k + extra].text):
+                    break
+                if not _title_piece(main[k + extra].text):
+                    break
+                joined += main[k + extra].tidy
+                quote += main[k + extra].text
+                if len(joined) <= 150 and _looks_like_title(joined):
+                    return FieldValue(joined, Source(quote, 0)), k + extra
         heading = docs[0][0] if docs else None
         heading = heading or meta.get("标题") or meta.get("title")
         if heading and heading.strip():
@@ -641,11 +659,15 @@ class NoticeFieldReader:
 
     @staticmethod
     def _issuer(
-        signoff: _Signoff | None, title: FieldValue[str] | None, meta: dict[str, str]
+        signoff: _Signoff | None, header: list[_Para], title: FieldValue[str] | None, meta: dict[str, str]
     ) -> FieldValue[str] | None:
+        """The 落款's organisations; else the 红头 header's; else the title's "X关于…"; else 发文单位."""
         if signoff:
             quote = "\n".join(q.text for q in signoff.paras)
             return FieldValue("、".join(dict.fromkeys(signoff.names)), Source(quote, signoff.paras[0].doc))
+        if header:
+            return FieldValue("、".join(dict.fromkeys(n for q in header for n in _orgs_in_line(q.text) or [])),
+                              Source("\n".join(q.text for q in header), 0))
         if title and title.source.origin == "text":
             m = re.match(r"^(.{4,60}?)(?:关于|印发)", title.value)
             if m and all(_is_org(x) for x in re.split(r"[\s、]+", m.group(1)) if x):
@@ -766,7 +788,7 @@ class NoticeFieldReader:
     # ----------------------------------------------------------------------------------------- deadlines
 
     @staticmethod
-    def _deadlines(paras: list[_Para], base: dt.date | None) -> tuple[Deadline, ...]:
+    def _deadlines(paras: list[_Para], base: dt.date | None, year_hint: int | None = None) -> tuple[Deadline, ...]:
         out: list[Deadline] = []
         seen: set[tuple[str, str | None, int]] = set()
 
@@ -789,12 +811,12 @@ class NoticeFieldReader:
             ):
                 if prev and _DEADLINE_HEADING.search(prev.tidy) and len(prev.tidy) <= 30 and "答辩" not in prev.tidy:
                     hits = _dates(p.text)
-                    day = _resolve(hits[-1], base) if hits else None
+                    day = _resolve(hits[-1], base, year_hint) if hits else None
                     tm = re.search(r"(\d{1,2})[:：时点](\d{2})?", p.text[hits[-1].end:]) if hits else None
                     time = f"{int(tm.group(1)):02d}:{int(tm.group(2) or 0):02d}" if tm else None
                     add(prev.tidy, day, time, p.text, p.doc)
                 continue
-            for s_start, sent in _sentences(p.text):
+            for _, sent in _sentences(p.text):
                 hits = _dates(sent)
                 if not hits:
                     continue
@@ -811,24 +833,25 @@ class NoticeFieldReader:
                                 and not _NOT_DEADLINE.search(sent[nxt.end: nxt.end + 12] + before[-12:] + heading):
                             if nxt.year is None and hit.year is not None:
                                 nxt = _DateHit(nxt.start, nxt.end, hit.year, nxt.month, nxt.day)
-                            add(sent, _resolve(nxt, base), None, sent.strip(), p.doc, nxt.year is not None)
+                            add(sent, _resolve(nxt, base, year_hint), None, sent.strip(), p.doc, nxt.year is not None)
                         continue
                     cue = _BEFORE_CUE.match(after)
                     if cue:
                         tail = after[cue.end(): cue.end() + 14]
-                        if not context_ok or _NOT_DEADLINE.search(tail) or re.match(r"\s*[的]", tail):
+                        if (not context_ok or _NOT_DEADLINE.search(after[cue.end(): cue.end() + 24])
+                                or re.match(r"\s*(?:的|已)", tail) or re.search(r"条件\s*[:：]", before)):
                             continue
-                        add(sent, _resolve(hit, base), _time_of(cue), sent.strip(), p.doc, hit.year is not None)
+                        add(sent, _resolve(hit, base, year_hint), _time_of(cue), sent.strip(), p.doc, hit.year is not None)
                         continue
                     clause = re.sub(r"《[^》]*》", "", after).lstrip(" ，,").split("，")[0]
                     if (not before.strip() or re.search(r"(?:于|在)\s*$", before)) and re.match(r"\s*[，,]", after) \
                             and _HAND_IN.search(clause):
-                        add(sent, _resolve(hit, base), None, sent.strip(), p.doc)  # "2026年1月9日，向…报送…"
+                        add(sent, _resolve(hit, base, year_hint), None, sent.strip(), p.doc)  # "2026年1月9日，向…报送…"
                         continue
                     if _AFTER_CUE.search(before[-12:]) and context_ok and not _NOT_DEADLINE.search(before[-12:]):
                         tm = re.match(r"\s*(\d{1,2})\s*[:：]\s*(\d{2})", after)
                         time = f"{int(tm.group(1)):02d}:{tm.group(2)}" if tm else None
-                        add(sent, _resolve(hit, base), time, sent.strip(), p.doc, hit.year is not None)
+                        add(sent, _resolve(hit, base, year_hint), time, sent.strip(), p.doc, hit.year is not None)
         return tuple(out)
 
     # ----------------------------------------------------------------------------------------- contacts
@@ -914,14 +937,21 @@ def _person(text: str) -> str | None:
     bare = re.match(r"^\s*[（(]?(?P<p>[\u4e00-\u9fff]{2,4})\s*[：:，,]?\s*(?:1[3-9]\d|0\d{2,3}[-－])", text)
     if bare and not re.search(r"电话|手机|联系|咨询|热线|传真", bare.group("p")):
         return bare.group("p")  # "于沛龙，15132249977"
-    m = re.search(r"联系人(?:及电话|及联系电话)?\s*[:：]?\s*(?P<p>[^\d：:；;。（(]+?)\s*(?=[，,；;。（(]?\s*(?:联系)?(?:电话|手机|\d|$))", text)
+    m = re.search(r"联\s*系\s*人(?:及电话|及联系电话)?\s*[:：]?\s*(?P<p>[^\d：:；;。（(]+?)\s*"
+                  r"(?=[，,；;。（(]?\s*(?:联\s*系)?(?:电\s*话|手机|\d|$))", text)
     if not m:
         return None
-    person = tidy(m.group("p")).strip("，,、 ")
+    words = m.group("p").split()
+    if len(words) > 1 and _ORG_END.search(words[0]):
+        words = words[1:]  # "联系人：高新技术及产业化处 袁佳佳": the unit comes first
+    person = "、".join(tidy(w).strip("，,、 ") for w in words).strip("、")
     return person if 2 <= len(person) <= 30 else None
 
 
 def _unit(text: str) -> str | None:
+    head = re.search(r"联\s*系\s*人\s*[:：]\s*(?P<u>\S{3,30})\s+\S", text)
+    if head and _ORG_END.search(head.group("u")):
+        return tidy(head.group("u"))
     m = re.search(r"(?:^|[：:；;，,。（(\s])(?P<u>[\u4e00-\u9fff（）()]{3,30}?(?:局|厅|处|科|室|中心|部|委|办|所|院|公司|协会))"
                   r"\s*(?:联系人|联系电话|电话|咨询|[:：])", text)
     return tidy(m.group("u")) if m else None
