@@ -324,8 +324,13 @@ def _phone_text(raw: str) -> str:
     return re.sub(r"[^\d-]", "", s).strip("-")
 
 
+_MAYBE_PHONE = re.compile(r"\d[\d\s()（）\-－—–]{3,}\d")
+
+
 def _phones(text: str) -> list[tuple[int, str]]:
     """(position, phone) of every phone number printed in a paragraph."""
+    if not _MAYBE_PHONE.search(text):
+        return []  # most paragraphs hold no run of digits long enough: skip the patterns
     masked = _URL_OR_MAIL.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, int, str]] = []
     for rx in (_LANDLINE, _MOBILE, _HOTLINE):
@@ -804,6 +809,8 @@ class NoticeFieldReader:
             out.append(Deadline(tidy(what)[:80], day.isoformat(), time, Source(quote, doc)))
 
         for n, p in enumerate(paras):
+            if "月" not in p.text and not _ISO_DATE.search(p.text):
+                continue
             prev = paras[n - 1] if n and paras[n - 1].doc == p.doc else None
             if _is_date_only(p.text) or re.fullmatch(
                 rf"\s*{_DATE.pattern}\s*(?:[（(][^）)]*[)）])?\s*(?:\d{{1,2}}[:：]\d{{2}}|\d{{1,2}}[时点])?\s*(?:前|之前|止)?\s*",
@@ -861,8 +868,7 @@ class NoticeFieldReader:
         out: list[Contact] = []
         seen: set[str] = set()
         for n, p in enumerate(paras):
-            found = _phones(p.text)
-            if not found:
+            if not _phones(p.text):
                 continue
             for _, seg in _sentences(p.text):
                 phones = [ph for _, ph in _phones(seg) if ph not in seen]
@@ -881,6 +887,8 @@ class NoticeFieldReader:
     def _amounts(self, paras: list[_Para]) -> tuple[Amount, ...]:
         out: list[Amount] = []
         for p in paras:
+            if "万" not in p.text and "亿" not in p.text:
+                continue
             for _, sent in _sentences(p.text):
                 for m in _AMOUNT.finditer(sent):
                     value = float(m.group("num")) * (10000 if m.group("unit") == "亿元" else 1)
