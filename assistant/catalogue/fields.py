@@ -798,7 +798,8 @@ class NoticeFieldReader:
         seen: set[tuple[str, str | None, int]] = set()
 
         def add(what: str, day: dt.date | None, time: str | None, quote: str, doc: int, explicit: bool = False) -> None:
-            if day is None or (base and day < base - dt.timedelta(days=365 if explicit else 30)):
+            grace = 365 if explicit and doc == 0 else 30  # an attachment's past date is a form's or a screenshot's
+            if day is None or (base and day < base - dt.timedelta(days=grace)):
                 return  # a date well before the notice is a reference date, not a deadline
             if base and day > base + dt.timedelta(days=730):
                 return
