@@ -48,7 +48,7 @@ reliability: install
 load: index
 	$(PY) benchmarks/load.py
 
-lint:
+lint: install
 	$(VENV)/bin/ruff check assistant ui tests benchmarks evals
 	$(VENV)/bin/mypy
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -93,6 +92,13 @@ def catalogue() -> Any:
     except ShenbaoError as exc:
         st.warning(str(exc))
         return NoticeRegistry()
+
+
+def example_questions() -> list[str]:
+    """Example questions about the notices of the live index (none when nothing is indexed)."""
+    from assistant.catalogue.examples import ExampleQuestionPicker
+
+    return ExampleQuestionPicker().run(catalogue())
 
 
 def index() -> Any:

@@ -134,8 +134,7 @@ class NoticeCatalogueBuilder:
         amounts and programmes, the others name it as their ``parent``."""
         if not docs:
             return []
-        fields = self.reader.run(file_name, parsed.meta,
-                                 [(d.title, [ln for ln in d.text.split("\n") if ln.strip()]) for d in docs])
+        fields = self.reader.run(file_name, parsed.meta, reader_documents(parsed))
         main = _main_record(fields, docs[0])
         records = [main]
         for d in docs[1:]:
@@ -144,6 +143,13 @@ class NoticeCatalogueBuilder:
                 region=main.region, kind=main.kind, year=guess_year(d.title) or main.year, parent=main.notice_id,
                 part=str(d.metadata.get("part", "")), sources={"title": {"quote": d.title, "origin": "text"}}))
         return records
+
+
+def reader_documents(parsed: ParsedNotice) -> list[tuple[str | None, list[str]]]:
+    """What the field reader reads: the main text (headed by the page title, which for a crawled page is the
+    outer notice's even where the text opens with the notice it forwards), then each attachment whole."""
+    return [(parsed.title if part.attachment_no == 0 else (part.file_title or part.label) or None,
+             [b.text for b in part.blocks]) for part in parsed.parts]
 
 
 def _main_record(fields: NoticeFields, doc: NoticeDocument) -> NoticeRecord:
@@ -197,10 +203,12 @@ def apply_override(records: list[NoticeRecord], entry: FileEntry | None) -> list
         doc = by_id.get(rec.notice_id)
         if doc is not None:
             rec.title = doc.title
+            if i > 0 and doc.programmes and doc.title != records[0].title:
+                rec.parent = None  # a guide of its own (the file bundles several), not an attachment
             rec.programmes = [{"id": p, "name": p, "conditions_heading": None, "quote": ""} for p in doc.programmes]
             if doc.contacts:
                 rec.contacts = [_override_contact(c) for c in doc.contacts]
-        if i > 0 and rec.parent:
+        if i > 0:
             rec.issuer = rec.issuer or records[0].issuer
             rec.region = records[0].region
             rec.year = rec.year or records[0].year

@@ -91,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
         embeddings = e5_langchain_embeddings(settings)
 
     from assistant.answer import AnswerService
-    from assistant.evaluation.pipeline import EvalPipeline
-    from assistant.evaluation.pipeline import index_sources_text
+    from assistant.evaluation.pipeline import EvalPipeline, index_sources_text
     from assistant.evaluation.plots import PlotWriter
     from assistant.evaluation.ragas_scorer import RagasScorer
     from assistant.index.store import IndexSnapshot

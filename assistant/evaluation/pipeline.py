@@ -12,7 +12,7 @@ from typing import Any
 from assistant.answer import Session
 from assistant.errors import ShenbaoError
 from assistant.evaluation.dataset import GoldItem
-from assistant.evaluation.metrics import norm, corpus_text, score
+from assistant.evaluation.metrics import corpus_text, norm, score
 from assistant.evaluation.plots import PlotWriter
 from assistant.evaluation.ragas_scorer import RagasScorer
 from assistant.evaluation.report import EvalRun, ReportWriter

@@ -17,8 +17,8 @@ from assistant.ingest.chunker import ClauseChunker
 from assistant.ingest.cleaner import TextCleaner
 from assistant.ingest.documents import DraftDocument, PartDocumentSplitter
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, NoticeLoader
-from assistant.ingest.quotes import mark_quotable
 from assistant.ingest.markdown import Block, MarkdownNoticeReader, NoticePart, ParsedNotice
+from assistant.ingest.quotes import mark_quotable
 from assistant.ingest.splitter import DocumentSplitter
 from assistant.models import Chunk, NoticeDocument
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from assistant.ingest.structure import is_heading_line
@@ -96,7 +97,7 @@ class TextCleaner:
         if len(body) < 10:
             return False
         unfinished = sum(1 for ln in body if not ln.endswith(_SENTENCE_END) and not is_heading_line(ln))
-        blank_gaps = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+        blank_gaps = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
         return unfinished / len(body) >= self.min_broken_share and blank_gaps >= len(body) * 0.5
 
     @staticmethod

@@ -20,7 +20,9 @@ from markdown_it.token import Token
 BlockKind = Literal["heading", "paragraph", "row"]
 
 # Lines the crawler writes about a file (not notice text): "- 原始文件：`…`", "- 来源 URL：…", "- 解析方式：…".
-_CRAWLER_LINE = re.compile(r"^(原始文件|来源\s*URL|解析方式|文件名|下载地址)\s*[:：]|^MinerU\s*Chunk")
+# ... and what MinerU writes for pictures it could not read ("text_image") or about its own chunking.
+_CRAWLER_LINE = re.compile(r"^(原始文件|来源\s*URL|解析方式|文件名|下载地址)\s*[:：]|^MinerU\s*Chunk|^Pages\s*[:：]\s*\d"
+                           r"|^text_image$")
 # Web page furniture caught in screenshots of other pages: breadcrumbs, "上一篇", print/close buttons.
 _PAGE_FURNITURE = re.compile(r"(您当前(所在)?的?位置|当前位置\s*[:：]|^上一篇|^下一篇|打印本页|关闭窗口|【\s*字体|"
                              r"^分享到|浏览次数|^首页\s*[>＞])")
@@ -174,34 +176,33 @@ class TableRowReader:
         pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered) from a rowspan
         for tr in rows:
             row: list[str] = []
-            col = 0
             cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
-
-            def fill_pending() -> None:
-                nonlocal col
-                while col in pending:
-                    text, left = pending[col]
-                    row.append(text)
-                    if left <= 1:
-                        del pending[col]
-                    else:
-                        pending[col] = (text, left - 1)
-                    col += 1
-
             for cell in cells:
-                fill_pending()
+                _fill_pending(row, pending)
                 text = re.sub(r"\s+", " ", plain_inline(cell.get_text(" "))).strip()
                 span = _int_attr(cell, "colspan")
                 down = _int_attr(cell, "rowspan")
+                col = len(row)
                 for k in range(span):
                     row.append(text)
                     if down > 1:
                         pending[col + k] = (text, down - 1)
-                col += span
-            fill_pending()
+            _fill_pending(row, pending)
             if any(row):
                 grid.append(row)
         return grid
+
+
+def _fill_pending(row: list[str], pending: dict[int, tuple[str, int]]) -> None:
+    """Cells that a ``rowspan`` above carries into this row, at the row's next columns."""
+    while len(row) in pending:
+        col = len(row)
+        text, left = pending[col]
+        row.append(text)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = (text, left - 1)
 
 
 def _int_attr(cell: Tag, name: str) -> int:
@@ -280,11 +281,9 @@ class MarkdownNoticeReader:
         for child in tok.children or []:
             if child.type in ("text", "code_inline"):
                 parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
+            elif child.type in ("softbreak", "hardbreak") or (
+                    child.type == "html_inline" and re.match(r"<br\s*/?>", child.content, re.I)):
                 parts.append("\n")
-            elif child.type == "html_inline":
-                if re.match(r"<br\s*/?>", child.content, re.I):
-                    parts.append("\n")
             # image, link_open/close, em/strong open/close carry no text of their own
         text = plain_inline("".join(parts))
         return "\n".join(_squash(ln) for ln in text.split("\n"))

@@ -75,5 +75,7 @@ def mark_quotable(chunks: list[Chunk], source_text: str | None) -> list[Chunk]:
             pieces = []
             for ln in lines:
                 pieces.extend([ln.strip()] if _squash(ln) in source else verbatim_pieces(ln, source))
+        if not pieces:
+            continue  # nothing of it can be quoted as it stands ("日期："): not a clause to cite
         out.append(replace(c, metadata={**c.metadata, QUOTES_KEY: "\n".join(pieces)}))
     return out

@@ -260,18 +260,14 @@ GOLD = SHARED / "eval" / "xiongan-catalogue.jsonl"
 @pytest.mark.skipif(not GOLD.exists(), reason="../shared (the Xiong'an gold catalogue) is not beside the repo")
 @pytest.mark.parametrize("prefix", ["004", "008", "013", "022", "088", "111", "141"])
 def test_real_notices_match_the_gold_catalogue(prefix: str) -> None:
-    from assistant.ingest import read_notice_file
+    from assistant.catalogue.registry import catalogue_files
 
     gold = next(json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
                 if line.startswith(f'{{"file": "{prefix}_'))
     path = SHARED / "corpus-xiongan" / gold["file"]
-    parsed, _ = read_notice_file(path)
-    docs: list[tuple[str | None, list[str]]] = [
-        (parsed.title if part.attachment_no == 0 else part.label, [b.text for b in part.blocks])
-        for part in parsed.parts
-    ]
-    f = NoticeFieldReader().run(path.name, parsed.meta, docs)
-    rec = f.to_record()
+    records, failed = catalogue_files([path])  # the path ingest and `shenbao notices` take
+    assert not failed
+    rec = records[0].to_json()
     assert rec["title"] == gold["title"]
     assert rec["published"] == gold["published"]
     assert rec["kind"] == gold["kind"]

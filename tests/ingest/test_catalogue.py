@@ -21,7 +21,7 @@ def test_every_corpus_file_is_catalogued_and_every_document_found() -> None:
     for name, entry in cat.files.items():
         text = TextCleaner().run(NoticeLoader().run(ROOT / "corpus" / name))
         assert [d.doc_id for d in DocumentSplitter().run(name, text, cat)] == [d.doc_id for d in entry.documents]
-        docs, _, records = parse_and_catalogue(ROOT / "corpus" / name, cat)
+        docs, _, _ = parse_and_catalogue(ROOT / "corpus" / name, cat)
         assert [d.doc_id for d in docs] == [d.doc_id for d in entry.documents], name
         for d in docs:
             assert d.text.strip(), d.doc_id

@@ -60,5 +60,5 @@ def test_plain_text_is_left_alone() -> None:
 def test_bad_settings_are_refused_with_the_value() -> None:
     import pytest
 
-    with pytest.raises(ValueError, match="1.5"):
+    with pytest.raises(ValueError, match=r"1\.5"):
         TextCleaner(min_broken_share=1.5)

@@ -46,8 +46,15 @@ def test_days_left_label(deadline: dt.date, label: str) -> None:
     assert present.days_left_label(deadline, dt.date(2024, 3, 28)) == label
 
 
+def _seed_registry():  # type: ignore[no-untyped-def]
+    from assistant.catalogue.registry import NoticeRegistry, catalogue_files
+
+    overrides = NoticeCatalogue.load(ROOT / "corpus" / "notices.yaml")
+    return NoticeRegistry(catalogue_files(sorted((ROOT / "corpus").glob("*.txt")), overrides)[0])
+
+
 def test_deadline_rows_from_the_real_catalogue() -> None:
-    cat = NoticeCatalogue.load(ROOT / "corpus" / "notices.yaml")
+    cat = _seed_registry()
     rows = present.deadline_rows(cat, dt.date(2024, 3, 28))
     js = [r for r in rows if r.file.startswith("jiangsu")]
     assert [r.status for r in js] == ["今天截止", "剩余1天"]  # open ones first, soonest first
@@ -75,14 +82,21 @@ def test_section_groups_keep_document_order() -> None:
 
 
 def test_notice_rows_and_criteria_rows() -> None:
+    from assistant.catalogue.registry import NoticeRecord, NoticeRegistry
+
     snap = IndexSnapshot(collection="x", sources={"a.txt": SourceEntry("a.txt", "0", documents=[
-        {"title": "甲通知", "region": "", "year": "", "programmes": ["p1", "p2"], "chunks": 7}])})
-    cat = NoticeCatalogue.load(ROOT / "corpus" / "notices.yaml")
-    rows = present.notice_rows(snap, cat)
-    assert rows == [{"公告": "甲通知", "文件": "a.txt", "地区": "", "年度": "", "项目": "p1、p2", "条款数": 7,
-                     "发文单位": "", "文号": "", "发布日期": ""}]
+        {"doc_id": "d1", "title": "甲通知", "region": "", "year": "", "programmes": ["p1", "p2"], "chunks": 7}])})
+    reg = NoticeRegistry([NoticeRecord(
+        notice_id="d1", file="a.txt", title="甲通知", kind="call", issuer="甲局",
+        deadlines=[{"what": "截止", "date": "2024-03-28", "time": None}],
+        contacts=[{"unit": None, "person": "王", "phones": ["0510-1234567"]}],
+        programmes=[{"id": "p1", "name": "甲项目"}, {"id": "p2", "name": ""}])])
+    rows = present.notice_rows(snap, reg, today=dt.date(2024, 3, 29))
+    assert rows == [{"公告": "甲通知", "类型": "申报通知", "状态": "已截止（2024-03-28）", "文件": "a.txt",
+                     "地区": "", "年度": "", "项目": "甲项目、p2", "条款数": 7, "发文单位": "甲局", "文号": "",
+                     "发布日期": "", "电话": "0510-1234567"}]
     assert present.title_files(snap) == {"甲通知": "a.txt"}
-    assert present.notice_rows(snap, cat, {"p1": "甲项目"})[0]["项目"] == "甲项目、p2"
+    assert present.notice_rows(snap, reg, {"p1": "甲项目一"})[0]["项目"] == "甲项目一、p2"
     crit = present.criteria_rows({"criteria": [{"status": "not_met", "description": "注册地", "kind": "hard",
                                                 "reference": {"notice": "N", "section": "三 > 2.",
                                                               "quote": "不含 赣榆区\n"}}]})

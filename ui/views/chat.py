@@ -10,13 +10,6 @@ import streamlit as st
 from assistant.models import AnswerRecord
 from ui import components, state
 
-EXAMPLES = (
-    "赣榆区的企业能申报连云港市产业前瞻与关键技术项目吗？",
-    "南通市前瞻性技术创新专项每个项目最高资助多少？",
-    "省国际科技合作项目网上填报的截止时间是什么时候？",
-    "连云港市科技成果转化计划对企业有什么要求？",
-)
-
 
 def _ask_later(question: str) -> None:
     st.session_state["pending_question"] = question
@@ -53,7 +46,7 @@ with st.sidebar:
         session = state.chat_session()
         conv = state.conversation_id()
     st.markdown("**示例问题**")
-    for i, ex in enumerate(EXAMPLES):
+    for i, ex in enumerate(state.example_questions()):
         st.button(ex, key=f"example-{i}", on_click=_ask_later, args=(ex,), width="stretch")
     with st.expander("申报截止时间", expanded=False):
         components.deadlines_table()
@@ -70,7 +63,7 @@ for i, (q, rec) in enumerate(history):
     with st.chat_message("assistant"):
         components.render_answer(q, rec, [h[0] for h in history[:i]], key=f"{conv}-{i}")
 
-typed = st.chat_input("请输入您的问题，例如“我们是赣榆区的企业，能申报吗？”", max_chars=2000)
+typed = st.chat_input("请输入您的问题，例如“我们是2023年注册的企业，能申报吗？”", max_chars=2000)
 question = typed or st.session_state.pop("pending_question", None)
 if question:
     with st.chat_message("user"):
