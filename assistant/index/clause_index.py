@@ -25,7 +25,7 @@ def index_text(chunk: Chunk) -> str:
     return f"{chunk.title} {chunk.section}\n{chunk.text}"
 
 
-def embedding_units(chunks: Sequence[Chunk], cap: int = 120, row_group: int = 16) -> tuple[list[str], list[int]]:
+def embedding_units(chunks: Sequence[Chunk], cap: int = 96, row_group: int = 32) -> tuple[list[str], list[int]]:
     """What is embedded for each chunk, embedding less text without leaving any clause without a vector.
 
     e5's cost grows with the text's length, and a hotline's corpus is mostly long tables (patent lists,
