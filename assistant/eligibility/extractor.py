@@ -88,7 +88,8 @@ _PROJECT_KINDS: list[tuple[str, str]] = [
     (r"(市.{0,6})?重点研发", "city_key_rd"),
     (r"市.{0,6}(科技计划|科技项目)", "city_other"),
 ]
-_TALENT = [(r"双创", "shuangchuang"), (r"花果山英才|花果山", "huaguoshan")]
+# "入选（了）X计划": the talent programme's name as said (compared by name with the rule's list)
+_TALENT = re.compile(r"(入选|获评|入围|获得)(了|过)?(?P<name>[^，,。；;？?的]{2,16}?(计划|工程))")
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -421,7 +422,7 @@ class FactExtractor:
             elif re.search(r"(意向性?协议|签约|签订|签署)", window):
                 facts.setdefault("agreement_date", value)
             elif re.search(r"来连|来我市|来到|来华|到连云港|来连云港|入职|到岗|来.{0,4}工作", window):
-                facts.setdefault("arrival_date", value)
+                facts.setdefault("local_arrival_date", value)
             elif re.search(r"注册|成立|设立|创办|创立|登记", window):
                 facts.setdefault("registered_date", value)
         # "90后" / "85后"
@@ -481,10 +482,11 @@ class FactExtractor:
         elif re.search(r"中国籍|中国公民|华人.{0,3}中国国籍", text):
             facts["nationality"] = "chinese"
         # talent programmes
-        sel = [code for pat, code in _TALENT if re.search(pat, text)]
-        if sel:
+        names = [m.group("name") for m in _TALENT.finditer(text)
+                 if not re.match(r"^(任何|哪些|什么)", m.group("name"))]
+        if names:
             neg = bool(re.search(r"(没有|没|未|尚未|还没有?|不曾)(入选|获评|获得)", text))
-            facts["selected_talent_programmes"] = [] if neg else sel
+            facts["selected_talent_programmes"] = [] if neg else names
         elif re.search(r"(没有|未|尚未)入选(过)?(任何)?(人才计划|人才项目)", text):
             facts["selected_talent_programmes"] = []
         if re.search(r"全职[^，,。；;]{0,8}?(3|三)年", text):
