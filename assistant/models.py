@@ -22,6 +22,8 @@ class NoticeDocument:
         text: cleaned text (artifacts removed, broken lines joined).
         source: the file it came from (file name, not full path).
         metadata: catalogue fields: region, year, programme ids, issuer, doc_number …
+        layout: one letter per line of ``text`` — ``h`` a heading of the source (Markdown/HTML), ``r`` a table
+            row, ``p`` a paragraph; empty when the source has no markup (every line a paragraph).
     """
 
     doc_id: str
@@ -29,6 +31,7 @@ class NoticeDocument:
     text: str
     source: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    layout: str = ""
 
 
 @dataclass(frozen=True)

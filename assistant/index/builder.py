@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.config import Settings, get_settings
 from assistant.errors import IngestError, StoreError
-from assistant.index.clause_index import index_text, make_embedder, make_store
+from assistant.index.clause_index import embedding_units, make_embedder, make_store
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.store import IndexSnapshot, SourceEntry
 from assistant.models import Chunk, NoticeDocument
@@ -178,15 +178,17 @@ class IndexBuilder:
             todo = [live[cid] for cid in live_ids if cid not in have]
             before = self.embedder.computed
             done = 0
+            texts, which = embedding_units(todo)
+            n_units = len(texts)
 
             def _tick(n: int) -> None:
                 nonlocal done
                 done += n
                 if progress:
-                    progress(done, len(todo))
+                    progress(done, n_units)
 
             if todo:
-                vecs = self.embedder.embed_passages([index_text(c) for c in todo], progress=_tick)
+                vecs = self.embedder.embed_passages(texts, progress=_tick)[which]
                 store.add(todo, vecs)
             report.embedded = self.embedder.computed - before
             new.save(self.settings.data_dir)  # the switch: from here on queries see the new index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,45 @@ def index_text(chunk: Chunk) -> str:
     A bare "联系电话：85805561" says nothing of which programme it belongs to; the title and path do.
     """
     return f"{chunk.title} {chunk.section}\n{chunk.text}"
+
+
+def embedding_units(chunks: Sequence[Chunk], cap: int = 120, row_group: int = 16) -> tuple[list[str], list[int]]:
+    """What is embedded for each chunk, embedding less text without leaving any clause without a vector.
+
+    e5's cost grows with the text's length, and a hotline's corpus is mostly long tables (patent lists,
+    company lists) and boilerplate. So: the text of a clause is embedded under its own heading, capped at
+    ``cap`` characters (BM25 still indexes every character); up to ``row_group`` consecutive rows of one
+    table share one vector; identical texts are embedded once.
+
+    Returns:
+        the distinct texts to embed, and for each chunk the index of its text in that list.
+    """
+    if cap < 16:
+        raise ValueError(f"cap must be ≥ 16, got {cap!r}")
+    if row_group < 1:
+        raise ValueError(f"row_group must be ≥ 1, got {row_group!r}")
+    texts: list[str] = []
+    where: dict[str, int] = {}
+    out: list[int] = []
+    i = 0
+    while i < len(chunks):
+        c = chunks[i]
+        members = [c]
+        if c.metadata.get("row"):
+            while (i + len(members) < len(chunks) and len(members) < row_group
+                   and chunks[i + len(members)].metadata.get("row")
+                   and chunks[i + len(members)].doc_id == c.doc_id
+                   and chunks[i + len(members)].section_path == c.section_path):
+                members.append(chunks[i + len(members)])
+        head = c.section_path[-1][:20] if c.section_path else ""
+        body = "；".join(m.text for m in members)
+        text = re.sub(r"\s+", " ", f"{head}：{body}" if head else body)[:cap]
+        if text not in where:
+            where[text] = len(texts)
+            texts.append(text)
+        out.extend([where[text]] * len(members))
+        i += len(members)
+    return texts, out
 
 
 def embedding_cache_path(settings: Settings) -> Path:

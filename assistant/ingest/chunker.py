@@ -14,7 +14,7 @@ _SENT_END = re.compile(r"(?<=[。；！？;])")
 
 @dataclass
 class _Level:
-    rank: int
+    rank: float
     kind: str
     number: int
     name: str
@@ -44,9 +44,13 @@ class ClauseChunker:
 
     def run(self, doc: NoticeDocument) -> list[Chunk]:
         """The chunks of one document, in reading order."""
-        paras = [p.strip() for p in doc.text.split("\n") if p.strip()]
+        lines = doc.text.split("\n")
+        layout = doc.layout if len(doc.layout) == len(lines) else ""
+        kept = [(ln.strip(), layout[i] if layout else "p") for i, ln in enumerate(lines) if ln.strip()]
+        paras = [p for p, _ in kept]
+        kinds = [k for _, k in kept]
         stack: list[_Level] = []
-        groups: list[tuple[tuple[str, ...], list[str]]] = []
+        groups: list[tuple[tuple[str, ...], list[str], bool]] = []
         buffer: list[str] = []
         last_number: dict[str, int] = {}
 
@@ -55,11 +59,19 @@ class ClauseChunker:
 
         def flush() -> None:
             if buffer:
-                groups.append((path(), list(buffer)))
+                groups.append((path(), list(buffer), False))
                 buffer.clear()
 
         for i, para in enumerate(paras):
+            if kinds[i] == "r":  # a table row is a clause of its own, cited under the section it sits in
+                flush()
+                groups.append((path(), [para], True))
+                continue
             h = match_heading(para)
+            if h is None and kinds[i] == "h" and is_title_like(para, max_chars=30):
+                # a heading of the source without numbering ("申报条件"): a top-level section
+                name = re.sub(r"\s+", "", para)
+                h = HeadingMatch("named", 1, 0, name, name)
             if h is not None and h.kind == "code":
                 nxt = match_heading(paras[i + 1]) if i + 1 < len(paras) else None
                 if not (i + 1 < len(paras) and nxt is None and len(para) <= 40):
@@ -81,7 +93,7 @@ class ClauseChunker:
             if h.kind == "code":
                 stack.append(_Level(rank, h.kind, h.number, re.sub(r"\s+", "", para)))
                 buffer.append(para)  # the code and its name are content too ("4002 第三代半导体")
-            elif h.kind == "annex" or is_title_like(h.rest) and h.rest:
+            elif h.kind in ("annex", "named") or (is_title_like(h.rest) and h.rest):
                 stack.append(_Level(rank, h.kind, h.number, re.sub(r"\s+", "", para)))
             elif h.kind == "box":
                 stack.append(_Level(rank, h.kind, h.number, re.sub(r"\s+", "", para)[:30],
@@ -92,7 +104,7 @@ class ClauseChunker:
         flush()
 
         chunks: list[Chunk] = []
-        for section_path, paragraphs in groups:
+        for section_path, paragraphs, is_row in groups:
             for text in self._pack(paragraphs):
                 if not re.search(r"[\u4e00-\u9fffA-Za-z]", text):
                     continue  # page numbers and table rules carry nothing to cite
@@ -101,12 +113,13 @@ class ClauseChunker:
                     chunk_id=Chunk.make_id(doc.doc_id, pos, section_path, text),
                     doc_id=doc.doc_id, title=doc.title, section_path=section_path, text=text,
                     position=pos, source=doc.source,
-                    metadata={k: v for k, v in doc.metadata.items() if isinstance(v, (str, int, float, bool))},
+                    metadata={**{k: v for k, v in doc.metadata.items() if isinstance(v, (str, int, float, bool))},
+                              **({"row": True} if is_row else {})},
                 ))
         return chunks
 
     @staticmethod
-    def _rank(h: HeadingMatch, last: dict[str, int], stack: list[_Level]) -> int:
+    def _rank(h: HeadingMatch, last: dict[str, int], stack: list[_Level]) -> float:
         """Outline rank, repairing numbering the PDF extraction mangled: "（2）" after "（一）" is （二）."""
         if h.kind == "arabic_paren" and h.number > 1:
             in_list = any(lv.kind == "arabic_paren" and lv.rank == h.rank for lv in stack)

@@ -26,7 +26,17 @@ class NoticeLoader:
         self.max_bytes = max_bytes
 
     def run(self, path: Path) -> str:
-        """The file's text.
+        """The file's text (an HTML page as its visible text).
+
+        Raises:
+            IngestError: unsupported type, empty, too large, undecodable, encrypted or damaged.
+        """
+        text, fmt = self.read(path)
+        return self._html(text) if fmt == "html" else text
+
+    def read(self, path: Path) -> tuple[str, str]:
+        """The file's content and its format: ``markdown`` or ``html`` (markup kept, for the structure
+        reader), or ``text`` (PDF, DOCX and TXT extractions).
 
         Raises:
             IngestError: unsupported type, empty, too large, undecodable, encrypted or damaged.
@@ -41,17 +51,20 @@ class NoticeLoader:
             raise IngestError(f"{name} 是空文件，已跳过。")
         if size > self.max_bytes:
             raise IngestError(f"{name} 过大（{size / 1e6:.1f} MB，上限 {self.max_bytes / 1e6:.0f} MB），已跳过。")
+        fmt = "text"
         if suffix in (".txt", ".md"):
             text = self._decode(path.read_bytes(), name)
+            fmt = "markdown" if suffix == ".md" else "text"
         elif suffix == ".pdf":
             text = self._pdf(path)
         elif suffix == ".docx":
             text = self._docx(path)
         else:
-            text = self._html(self._decode(path.read_bytes(), name))
-        if not text.strip():
+            text, fmt = self._decode(path.read_bytes(), name), "html"
+        visible = self._html(text) if fmt == "html" else text
+        if not visible.strip():
             raise IngestError(f"{name} 中没有可提取的文字（可能是扫描件），已跳过。")
-        return text
+        return text, fmt
 
     @staticmethod
     def _decode(raw: bytes, name: str) -> str:

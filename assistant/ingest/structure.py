@@ -9,9 +9,11 @@ _CN_NUM = "一二三四五六七八九十"
 
 # (kind, pattern, rank): lower rank = higher in the outline. Patterns match at the start of a paragraph only,
 # so a cross-reference inside a sentence ("按照本通知第（二）条") is never taken for a heading.
-_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
+_PATTERNS: list[tuple[str, re.Pattern[str], float]] = [
     ("annex", re.compile(r"^附件\s*(\d+)?\s*$"), 0),
     ("chapter", re.compile(r"^第([一二三四五六七八九十]+)[章篇]"), 1),
+    # 第N条 of a 办法/细则: under its chapter, above the （一） items inside it
+    ("article", re.compile(r"^第([一二三四五六七八九十百零〇]+)条"), 1.5),
     ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、"), 1),
     ("arabic_dun", re.compile(r"^(\d{1,2})、"), 1),  # "1、 支持重点": mangled 一、 in the Nantong notice
     ("cn_paren", re.compile(rf"^[（(]([{_CN_NUM}]+)[）)]"), 2),
@@ -34,7 +36,7 @@ class HeadingMatch:
     """A numbered paragraph: its numbering kind, outline rank, number, label and the text after the label."""
 
     kind: str
-    rank: int
+    rank: float
     number: int
     label: str
     rest: str
@@ -62,7 +64,7 @@ def match_heading(line: str) -> HeadingMatch | None:
         if not m:
             continue
         raw = m.group(1) or ""
-        number = (cn_to_int(raw) if kind in ("cn", "cn_paren", "chapter")
+        number = (cn_to_int(raw.replace("百", "")) if kind in ("cn", "cn_paren", "chapter", "article")
                   else "①②③④⑤⑥⑦⑧⑨⑩".index(raw) + 1 if kind == "circled" else int(raw or 0))
         label = {
             "arabic_dot": f"{raw}.",
