@@ -149,6 +149,8 @@ def split_sentences(segment: str) -> list[str]:
 def _is_condition_section(path: Sequence[str], lex: dict[str, Any]) -> bool:
     heads = re.compile(lex["condition_headings"])
     skip = re.compile(lex["non_condition_headings"])
+    if any(re.search(lex["form_headings"], h) for h in path):
+        return False
     hit = next((i for i, h in enumerate(path) if heads.search(h)), None)
     if hit is None:
         return False
@@ -168,6 +170,7 @@ def find_condition_clauses(chunks: Sequence[Chunk], programmes: Sequence[Program
     """
     lex = load_lexicon()
     cue = re.compile(lex["condition_cue"])
+    procedure = re.compile(lex["procedure_cue"])
     keys = {p.id: programme_key(p, programmes) for p in programmes} if len(programmes) > 1 else {}
     out: list[ConditionClause] = []
     carried: tuple[str, ...] = ()
@@ -186,7 +189,10 @@ def find_condition_clauses(chunks: Sequence[Chunk], programmes: Sequence[Program
                 carried = marked
             scope = head_scope or carried
             for sent in split_sentences(segment):
-                if not in_section and not cue.search(_PUNCT.sub("", sent)):
+                flat = _PUNCT.sub("", sent)
+                if not in_section and not cue.search(flat):
+                    continue
+                if procedure.search(sent.strip()) or len(flat) < 8:
                     continue
                 named = _named_in(sent, keys)
                 out.append(ConditionClause(

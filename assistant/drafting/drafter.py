@@ -139,8 +139,12 @@ class RuleDrafter:
         criteria: list[dict[str, Any]] = []
         seen: set[str] = set()
         mapped = reminders = 0
+        kept: list[ConditionClause] = []
         for clause in clauses:
             readings = self.read(clause.text, programme)
+            if not readings and clause.origin == "cue":
+                continue  # outside the condition sections only what the vocabulary reads counts
+            kept.append(clause)
             if readings:
                 mapped += 1
             else:
@@ -152,11 +156,13 @@ class RuleDrafter:
                     continue
                 seen.add(r.key())
                 criteria.append(self._criterion(programme, clause, r))
-        return DraftResult(programme, criteria, clauses, mapped, reminders)
+        return DraftResult(programme, criteria, kept, mapped, reminders)
 
     def read(self, sentence: str, programme: ProgrammeRef) -> list[Reading]:
         """Every rule one clause states (empty: no reader understood it)."""
         s = squash(sentence)
+        if re.search(r"不受[^。；]{0,20}限制|免申即享|可[^。；]{0,4}直接(纳入|认定)", s):
+            return []  # an exemption or a shortcut, not a condition
         out: list[Reading] = []
         for reader in self._readers:
             out.extend(reader(s, programme))
@@ -250,8 +256,12 @@ class RuleDrafter:
             return None
         _, name, explicit = best
         tail = window[best[0]:]
-        if re.search(r"三县", tail) and f"{name}三县" in self.gaz.groups:
-            name = f"{name}三县"
+        if re.search(r"三县", tail):
+            place = self.gaz.resolve(name)
+            for owner in (name, place.city if place else None, prog.region):
+                if owner and f"{owner}三县" in self.gaz.groups:
+                    name = f"{owner}三县"
+                    break
         return name, explicit
 
     def _place(self, s: str, prog: ProgrammeRef) -> list[Reading]:
@@ -422,13 +432,15 @@ class RuleDrafter:
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
+                if re.match(r"^[（(]?[含不]?[含)）]?(以上|以下|及以上)?的", after):
+                    continue  # "投资500万元以上的，应…": scopes a duty, not a condition
                 fact = self._measure(table, before, after)
                 cmp_ = self._comparator(before[-6:], after)
                 if fact is None or cmp_ is None:
                     continue
                 value = float(m.group(1)) * (10000 if unit == "万元" and m.group(2).startswith("亿") else 1)
                 if cmp_ == "amount_strictly_above" and fact not in ("rd_investment_wan", "annual_revenue_wan",
-                                                                   "rd_expense_wan", "total_assets_wan",
+                                                                   "rd_expense_wan", "total_assets_wan", "rd_equipment_value_wan", "project_investment_wan",
                                                                    "output_value_wan", "registered_capital_wan"):
                     cmp_ = "at_least"
                 threshold: float | int = int(value) if value.is_integer() else value
@@ -569,10 +581,12 @@ class RuleDrafter:
                 rest = rest[: m.start()] + "#" + rest[m.end():]
         if not kinds:
             return []
+        if re.search(r"控股|关系|同一集团|关联", s):
+            return []  # about a related company holding it, not the applicant
         if re.search(self.lex["bar_cue"], s) and re.search(r"已(被)?(认定|成为|获评|入选)|已是", s):
             return [Reading("lacks_qualification", {"kinds": kinds}, "已获所列认定的不予支持（推荐）",
                             certain=False)]
-        if re.search(r"(须|应|必须)(为|是|通过|获得|具有)|通过[^。；]{0,12}(评定|认定)|有效期内", s) \
+        if re.search(r"(须|需|应|必须)(为|是|通过|获得|具有|具备)|通过[^。；]{0,12}(评定|认定)|有效期内", s) \
                 and not re.search(r"可|优先|鼓励|免申", s):
             return [Reading("holds_qualification", {"kinds": kinds}, "须已获所列资质认定（满足其一）",
                             certain=len(kinds) == 1)]

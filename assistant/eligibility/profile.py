@@ -246,6 +246,10 @@ class ApplicantProfile(BaseModel):
     output_value_wan: float | None = _f("年产值（万元）", "贵单位上年度产值是多少万元？", "unit", ge=0)
     registered_capital_wan: float | None = _f("注册资本（实缴，万元）", "贵单位实缴注册资本是多少万元？", "unit",
         ge=0)
+    rd_equipment_value_wan: float | None = _f(
+        "研发仪器设备原值（万元）", "贵单位技术开发（研发）仪器设备原值是多少万元？", "unit", ge=0)
+    project_investment_wan: float | None = _f("项目计划总投资（万元）", "项目计划总投资是多少万元？", "project",
+        ge=0)
     rd_expense_wan: float | None = _f("年研发费用（万元）", "贵单位上年度研发费用（研究与试验发展经费）是多少万元？",
         "unit", ge=0)
     rd_expense_ratio: float | None = _f(
