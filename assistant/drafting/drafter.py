@@ -161,7 +161,7 @@ class RuleDrafter:
     def read(self, sentence: str, programme: ProgrammeRef) -> list[Reading]:
         """Every rule one clause states (empty: no reader understood it)."""
         s = squash(sentence)
-        if re.search(r"不受[^。；]{0,20}限制|免申即享|可[^。；]{0,4}直接(纳入|认定)", s):
+        if re.search(r"不受[^。；]{0,20}限制|免申即享|可[^。；]{0,4}直接(纳入|认定)", s) and "不得" not in s:
             return []  # an exemption or a shortcut, not a condition
         out: list[Reading] = []
         for reader in self._readers:
@@ -432,7 +432,7 @@ class RuleDrafter:
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
-                if re.match(r"^[（(]?[含不]?[含)）]?(以上|以下|及以上)?的", after):
+                if re.match(r"^([（(]不?含[)）])?(以上|以下|及以上)的", after):
                     continue  # "投资500万元以上的，应…": scopes a duty, not a condition
                 fact = self._measure(table, before, after)
                 cmp_ = self._comparator(before[-6:], after)
