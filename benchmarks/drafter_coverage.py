@@ -34,18 +34,10 @@ def is_call(title: str) -> bool:
 
 
 def notice_region(texts: list[str]) -> str | None:
-    """The area a notice addresses: the city-level place (or new area) it names most, else its province."""
-    from assistant.eligibility.gazetteer import load_gazetteer
+    """The area a notice addresses (the drafting registry's guess)."""
+    from assistant.drafting.registry import guess_notice_region
 
-    gaz = load_gazetteer()
-    counts: Counter[str] = Counter()
-    for text in texts:
-        for m in gaz.find(text):
-            if m.place.kind == "city":
-                counts[m.place.name] += 1
-            elif m.place.kind == "district" and m.place.city:
-                counts[m.place.city] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    return guess_notice_region(texts)
 
 
 def run(corpus: Path = DEFAULT_CORPUS) -> dict[str, Any]:

@@ -407,6 +407,11 @@ class RuleDrafter:
             ends = [m.end() for m in re.finditer(entry["pattern"], clause)]
             if ends and (best is None or max(ends) > best[0]):
                 best = (max(ends), str(entry["fact"]))
+        if best is None and re.search(r"占[^，。；]{0,12}(比重|比例)", clause):  # "…，且占营业收入比重…"
+            for entry in table:
+                ends = [m.end() for m in re.finditer(entry["pattern"], before[-60:])]
+                if ends and (best is None or max(ends) > best[0]):
+                    best = (max(ends), str(entry["fact"]))
         if best is not None:
             return best[1]
         head = re.split(r"[，,；;。]", after)[0][:12]
@@ -432,7 +437,7 @@ class RuleDrafter:
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
-                if re.match(r"^([（(]不?含[)）])?(以上|以下|及以上)的", after):
+                if re.match(r"^([（(]不?含[)）])?(以上|以下|及以上)的[，,]", after):
                     continue  # "投资500万元以上的，应…": scopes a duty, not a condition
                 fact = self._measure(table, before, after)
                 cmp_ = self._comparator(before[-6:], after)
