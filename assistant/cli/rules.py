@@ -148,7 +148,7 @@ def _draft(args: argparse.Namespace) -> int:
         validator = DraftValidator(notice.chunks)
         rule_file: dict[str, Any] = {"file": notice.file, "notice_id": notice.notice_id, "notice": notice.title,
                                      "status": "draft", "programmes": []}
-        counts = {"notice_id": notice.notice_id, "rules": 0, "reminders": 0, "dropped": 0}
+        counts: dict[str, Any] = {"notice_id": notice.notice_id, "rules": 0, "reminders": 0, "dropped": 0}
         for prog in progs:
             result = drafter.run(notice.chunks, prog, notice.programmes)
             report = validator.run(result.to_rule_file(notice.file, notice.title))

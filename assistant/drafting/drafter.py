@@ -243,15 +243,15 @@ class RuleDrafter:
         window_start = max(0, end - 26)
         window = s[window_start:end]
         best: tuple[int, str, bool] | None = None
-        for m in self.gaz.find(window):
-            if m.place.kind in ("province", "city", "district"):
-                best = (m.start, m.place.name, True)
+        for mention in self.gaz.find(window):
+            if mention.place.kind in ("province", "city", "district"):
+                best = (mention.start, mention.place.name, True)
         rel = self.lex["relative_places"]
         for level in ("city", "province", "region"):
-            for m in re.finditer(rel[level], window):
-                name = self._relative(m.group(0), prog)
-                if name and (best is None or m.start() > best[0]):
-                    best = (m.start(), name, False)
+            for rm in re.finditer(rel[level], window):
+                name = self._relative(rm.group(0), prog)
+                if name and (best is None or rm.start() > best[0]):
+                    best = (rm.start(), name, False)
         if best is None:
             return None
         _, name, explicit = best
@@ -346,11 +346,11 @@ class RuleDrafter:
         elif len(after_dates) == 1:
             fact, date = after_dates[0]
             out.append(Reading("date_on_or_after", {"fact": fact, "date": date}, f"须在{date}（含）以后"))
-        m = re.search(r"成立(时间)?(满|超过|已满|达到)?([\d一二两三四五六七八九十]+)(个)?(年|周年)(以上|及以上)?", s)
-        if m and (years := _number(m.group(3))) is not None and prog.year:
+        ym = re.search(r"成立(时间)?(满|超过|已满|达到)?([\d一二两三四五六七八九十]+)(个)?(年|周年)(以上|及以上)?", s)
+        if ym and (years := _number(ym.group(3))) is not None and prog.year:
             out.append(Reading("years_since_at_least",
                                {"fact": "registered_date", "years": years, "as_of": f"{prog.year}-01-01"},
-                               f"成立满{m.group(3)}年", certain=False))
+                               f"成立满{ym.group(3)}年", certain=False))
         return out
 
     # ------------------------------------------------------------------ the applicant

@@ -13,53 +13,87 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from pathlib import Path
+
+import yaml
+
 from assistant.eligibility.gazetteer import Gazetteer, PlaceMention, load_gazetteer
+from assistant.errors import RuleError
 
 # --------------------------------------------------------------------------- programme vocabulary
-LYG_INTL = ["lyg-2024-intl-6101", "lyg-2024-intl-6201", "lyg-2024-intl-6301", "lyg-2024-intl-6302",
-            "lyg-2024-intl-6401", "lyg-2024-intl-6402"]
-JS_INTL = ["js-2024-intl-bilateral", "js-2024-intl-country", "js-2024-intl-belt-road", "js-2024-intl-hmt",
-           "js-2024-intl-transfer-agency", "js-2024-intl-offshore"]
-CAPACITY = ["lyg-2024-capacity-4101", "lyg-2024-capacity-4201", "lyg-2024-capacity-4202",
-            "lyg-2024-capacity-4301"]
-BASIC = ["lyg-2024-basic-youth", "lyg-2024-basic-general"]
-KEY_RD = ["lyg-2024-key-rd-industry", "lyg-2024-key-rd-social"]
+ALIASES_PATH = Path(__file__).resolve().parent / "programme_aliases.yaml"
 
-# (pattern, scope, programme ids) — scope: "lyg" / "js" / "nt" / "any" / "intl" (lyg or js by context).
-# Ordered specific first; a later, vaguer pattern is ignored where a specific one already matched.
-_PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
-    (r"4101|燃气轮机", "lyg", ["lyg-2024-capacity-4101"]),
-    (r"4201|新型研发机构备案|备案.{0,4}新型研发机构", "lyg", ["lyg-2024-capacity-4201"]),
-    (r"4202|新型研发机构(奖补|补助|奖励)", "lyg", ["lyg-2024-capacity-4202"]),
-    (r"4301|贯标", "lyg", ["lyg-2024-capacity-4301"]),
-    (r"创新能力建设", "lyg", CAPACITY),
-    (r"6101", "lyg", ["lyg-2024-intl-6101"]),
-    (r"6201", "lyg", ["lyg-2024-intl-6201"]),
-    (r"6301", "lyg", ["lyg-2024-intl-6301"]),
-    (r"6302|海外研发机构建设", "lyg", ["lyg-2024-intl-6302"]),
-    (r"6401|高端外国专家", "lyg", ["lyg-2024-intl-6401"]),
-    (r"6402|外国科技创新人才", "lyg", ["lyg-2024-intl-6402"]),
-    (r"引进外国人才|外国(专家|人才)引进", "lyg", ["lyg-2024-intl-6401", "lyg-2024-intl-6402"]),
-    (r"国际科技合作[/／、]?港澳台科技合作(计划|、引进外国人才)?", "intl", LYG_INTL + JS_INTL),
-    (r"双边(创新)?合作", "js", ["js-2024-intl-bilateral"]),
-    (r"重点国别", "js", ["js-2024-intl-country"]),
-    (r"离岸|境外(研发|孵化|创新)机构建设", "js", ["js-2024-intl-offshore"]),
-    (r"一带一路.{0,3}(创新)?合作(项目)?", "intl", ["lyg-2024-intl-6101", "js-2024-intl-belt-road"]),
-    (r"(国际)?技术转移服务机构", "intl", ["lyg-2024-intl-6301", "js-2024-intl-transfer-agency"]),
-    (r"产业技术研发合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-country"]),
-    (r"港澳台(科技)?合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-hmt"]),
-    (r"国际(科技)?合作|对外创新合作", "intl", LYG_INTL + JS_INTL),
-    (r"青年(科技创新人才)?(项目|人才)", "lyg", ["lyg-2024-basic-youth"]),
-    (r"面上项目|面上", "lyg", ["lyg-2024-basic-general"]),
-    (r"基础研究", "lyg", BASIC),
-    (r"软科学", "lyg", ["lyg-2024-soft-science"]),
-    (r"前瞻性|前瞻技术", "nt", ["nt-2023-frontier"]),
-    (r"产业前瞻|关键技术", "lyg", ["lyg-2024-key-rd-industry"]),
-    (r"社会发展", "lyg", ["lyg-2024-key-rd-social"]),
-    (r"成果转化", "lyg", ["lyg-2024-transfer"]),
-    (r"重点研发", "key_rd", KEY_RD),
-]
-_PROGRAMME_RE = [(re.compile(p), scope, ids) for p, scope, ids in _PROGRAMME_PATTERNS]
+
+@dataclass(frozen=True)
+class ProgrammeVocabulary:
+    """Programme names/aliases and the notice regions they belong to (data, see ``programme_aliases.yaml``).
+
+    The extractor takes this as input; the notice catalogue will supply it for every programme.
+    """
+
+    aliases: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
+    regions: tuple[dict[str, Any], ...] = ()
+    scopes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fallback: tuple[dict[str, Any], ...] = ()
+    arrival_cue: str = r"来.{0,4}工作|入职|到岗"
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ProgrammeVocabulary:
+        """Build from the parsed YAML mapping.
+
+        Raises:
+            RuleError: a missing key or a bad regular expression.
+        """
+        try:
+            aliases = tuple((re.compile(a["pattern"]), str(a.get("scope", "any")), tuple(a["ids"]))
+                            for a in data.get("aliases") or [])
+            scopes = dict(data.get("scopes") or {})
+            for _, scope, _ in aliases:
+                if scope not in scopes and scope != "any":
+                    raise RuleError(f"项目别名表引用了未定义的 scope {scope!r}。")
+            return cls(aliases=aliases, regions=tuple(data.get("regions") or ()), scopes=scopes,
+                       fallback=tuple(data.get("fallback") or ()),
+                       arrival_cue=str(data.get("arrival_cue") or cls.arrival_cue))
+        except (KeyError, TypeError, re.error) as exc:
+            raise RuleError(f"项目别名表格式有误：{exc}。") from None
+
+    @classmethod
+    def load(cls, path: Path = ALIASES_PATH) -> ProgrammeVocabulary:
+        """The vocabulary in a YAML file (default: the bundled hand aliases)."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise RuleError(f"无法读取项目别名表 {path}：{exc}。") from None
+        return cls.from_data(data if isinstance(data, dict) else {})
+
+    def region_of(self, text: str) -> str | None:
+        """Which notice region a question is about (first matching region cue)."""
+        for region in self.regions:
+            if re.search(region["pattern"], text):
+                return str(region["name"])
+        return None
+
+    def city_of(self, programme_id: str) -> str | None:
+        """The city of a programme's notice (from its region's id prefix), if the region has one."""
+        for region in self.regions:
+            prefix = region.get("programme_prefix")
+            if prefix and programme_id.startswith(prefix):
+                return region.get("city")
+        return None
+
+    def scoped(self, ids: tuple[str, ...], scope: str, region: str | None, text: str) -> list[str]:
+        """The alias's programmes narrowed by the question's region."""
+        spec = self.scopes.get(scope) or {}
+        by_region = spec.get("by_region") or {}
+        if region in by_region:
+            rule = by_region[region]
+            if "ids" in rule:
+                return list(rule["ids"])
+            return [i for i in ids if i.startswith(rule.get("prefix", ""))]
+        if region in (spec.get("drop_in") or []) and not (spec.get("keep_if") and re.search(spec["keep_if"], text)):
+            return []
+        return list(ids)
+
 
 # "不报/没打算申报/未同时申请 X": X is a programme the applicant is NOT applying for ("能不能报" is a question).
 _NOT_APPLYING = (r"(?<![能可是要])(不|没有?|未|并未|从未)(打算|准备|想|计划|会|再)?(同时|再|另外|去)?(申报|申请|报)")
@@ -142,13 +176,16 @@ class FactExtractor:
     Args:
         reference_year: the year "今年/去年" refer to — the application round of the notices (2024).
         gazetteer: place names; default the bundled one.
+        programmes: programme names/aliases and their regions; default the bundled hand aliases.
     """
 
-    def __init__(self, reference_year: int = 2024, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, reference_year: int = 2024, gazetteer: Gazetteer | None = None,
+                 programmes: ProgrammeVocabulary | None = None) -> None:
         if not 2000 <= int(reference_year) <= 2100:
             raise ValueError(f"reference_year 应在 2000–2100 之间，收到 {reference_year!r}")
         self.reference_year = int(reference_year)
         self.gaz = gazetteer or load_gazetteer()
+        self.vocab = programmes or ProgrammeVocabulary.load()
 
     def run(self, question: str) -> Extraction:
         """Facts and programme of ``question`` (never raises on odd input; unknown stays absent)."""
@@ -180,17 +217,17 @@ class FactExtractor:
 
     # ------------------------------------------------------------------ programme
     def _programme(self, text: str) -> tuple[str | None, list[str]]:
-        region = self._notice_region(text)
+        region = self.vocab.region_of(text)
         groups: list[list[str]] = []
         covered: list[tuple[int, int]] = []
-        for rx, scope, ids in _PROGRAMME_RE:
+        for rx, scope, ids in self.vocab.aliases:
             for m in rx.finditer(text):
                 if any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
                     continue
                 if _CONTEXT_BEFORE.search(text[: m.start()]) or _CONTEXT_AFTER.search(text[m.end():]):
                     covered.append((m.start(), m.end()))
                     continue
-                picked = self._scoped(ids, scope, region, text)
+                picked = self.vocab.scoped(ids, scope, region, text)
                 if not picked:
                     continue
                 covered.append((m.start(), m.end()))
@@ -202,46 +239,15 @@ class FactExtractor:
                 continue
             found.extend(i for i in g if i not in found)
         if not found:
-            if region == "nt" and re.search(r"项目|专项|计划|申报", text):
-                found = ["nt-2023-frontier"]
+            for fb in self.vocab.fallback:
+                if region == fb.get("region") and re.search(fb["pattern"], text):
+                    found = list(fb["ids"])
+                    break
             else:
                 return None, []
         if len(found) == 1:
             return found[0], found
         return None, found
-
-    def _scoped(self, ids: list[str], scope: str, region: str | None, text: str) -> list[str]:
-        if scope == "key_rd":
-            if region == "nt":
-                return ["nt-2023-frontier"]
-            return [] if region == "js" else ids
-        if scope == "intl":
-            if region == "js":
-                return [i for i in ids if i.startswith("js-")]
-            if region == "lyg":
-                return [i for i in ids if i.startswith("lyg-")]
-            return ids
-        if scope == "nt":
-            return ids if region != "lyg" or "南通" in text else []
-        if scope == "lyg" and region == "nt" and not re.search(r"连云港|\d{4}", text):
-            return []
-        if scope == "js" and region == "lyg":
-            return []
-        return ids
-
-    @staticmethod
-    def _notice_region(text: str) -> str | None:
-        """Which notice the question is about: 连云港 (市), 江苏 (省) or 南通, from programme phrasing."""
-        if re.search(r"南通", text):
-            return "nt"
-        if re.search(r"连云港.{0,4}(市)?(的)?[^，,。？?]{0,12}(计划|项目|专项|指南)|市级|市(重点|科技|基础|"
-            r"创新|政策)"
-                     r"|(6[1-4]0[12])|来连", text):
-            return "lyg"
-        if re.search(r"省(科技|国际|级|重点国别|双边|港澳台|“?一带一路)|江苏省.{0,8}(计划|项目)|省科技厅",
-            text):
-            return "js"
-        return None
 
     # ------------------------------------------------------------------ places
     _PROGRAMME_AFTER = re.compile(
@@ -311,8 +317,7 @@ class FactExtractor:
         """"开发区的公司" with no city named: the city of the notice asked about (all candidates agree)."""
         if "registered_district" in facts or not programmes:
             return
-        cities = {"连云港"
-            "市" if p.startswith("lyg-") else "南通市" if p.startswith("nt-") else None for p in programmes}
+        cities = {self.vocab.city_of(p) for p in programmes}
         if len(cities) != 1 or None in cities:
             return
         city = cities.pop()
@@ -421,7 +426,7 @@ class FactExtractor:
                 facts.setdefault("has_overseas_institution", True)
             elif re.search(r"(意向性?协议|签约|签订|签署)", window):
                 facts.setdefault("agreement_date", value)
-            elif re.search(r"来连|来我市|来到|来华|到连云港|来连云港|入职|到岗|来.{0,4}工作", window):
+            elif re.search(self.vocab.arrival_cue, window):
                 facts.setdefault("local_arrival_date", value)
             elif re.search(r"注册|成立|设立|创办|创立|登记", window):
                 facts.setdefault("registered_date", value)
