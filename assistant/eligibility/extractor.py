@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
-
 from pathlib import Path
+from typing import Any, ClassVar
 
 import yaml
 
@@ -130,6 +129,30 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
     "九": 9}
 
 
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_AMOUNT = re.compile(r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)(?P<more>多|余|来)?(?P<mid>千|百)?"
+                     r"(?P<big>万|亿)(?P<more2>多|余)?元?")
+
+
+def cn_amount_wan(num: str, mid: str | None, big: str) -> float | None:
+    """An amount in 万元: "3000"+"万" → 3000, "三千"+"万" → 3000, "3"+"千"+"万" → 3000, "0.3"+"亿" → 3000."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", num):
+        value = float(num)
+    else:
+        value, cur = 0.0, 0.0
+        for ch in num:
+            if ch in _CN_DIGITS:
+                cur = float(_CN_DIGITS[ch])
+            elif ch in _CN_UNITS:
+                value += (cur or 1) * _CN_UNITS[ch]
+                cur = 0.0
+            else:
+                return None
+        value += cur
+    value *= {"千": 1000, "百": 100, None: 1}[mid]
+    return value * 10000 if big == "亿" else value
+
+
 def _cn_number(text: str) -> float | None:
     """A small Chinese numeral (一…九十九) or Arabic number."""
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
@@ -204,6 +227,7 @@ class FactExtractor:
         self._amounts(text, facts)
         self._projects(text, facts)
         self._flags(text, facts)
+        self._general(text, facts)
         out.facts = facts
         return out
 
@@ -676,6 +700,82 @@ class FactExtractor:
             facts["partner_is_excluded_type"] = True
         elif self._PARTNER_INDEPENDENT.search(text) and "partner_is_excluded_type" not in facts:
             facts["partner_is_excluded_type"] = False
+
+    _QUALIFICATIONS: ClassVar[list[tuple[str, str]]] = [
+        (r"小巨人", "little_giant"), (r"单项冠军", "single_champion"), (r"专精特新", "specialized_sme"),
+        (r"创新型中小企业", "innovative_sme"), (r"科技型中小企业|科小", "tech_sme"),
+        (r"高新技术企业|高企", "high_tech_enterprise"), (r"外商投资企业|外资企业", "foreign_invested"),
+        (r"在孵企业|孵化器(里|内)的?企业", "incubated"),
+    ]
+    _MEASURES: ClassVar[list[tuple[str, str]]] = [
+        (r"研发(费用|经费|支出)", "rd_expense_wan"), (r"(营收|营业收入|销售收入|销售额|主营收入|主营业务收入)", "annual_revenue_wan"),
+        (r"(注册资本|实缴)", "registered_capital_wan"), (r"(总资产|资产总额)", "total_assets_wan"),
+        (r"产值", "output_value_wan"), (r"(设备原值|仪器设备)", "rd_equipment_value_wan"),
+    ]
+
+    def _general(self, text: str, facts: dict[str, Any]) -> None:
+        """Facts of the general vocabulary: qualifications, amounts said loosely, counts, ratios, credit, tax."""
+        held: list[str] = []
+        not_held: list[str] = []
+        rest = text
+        for pattern, code in self._QUALIFICATIONS:
+            m = re.search(pattern, rest)
+            if not m:
+                continue
+            rest = rest[: m.start()] + "#" * (m.end() - m.start()) + rest[m.end():]
+            if re.search(r"(能|可以|可否|能否|想|申报|申请|认定)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]) \
+                    and not re.search(r"(已|已经|被)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]):
+                continue  # the qualification asked for, not held
+            (not_held if negated(text, m.start(), 6) else held).append(code)
+        if held:
+            facts["qualifications_held"] = sorted(set(held))
+        if not_held:
+            facts["qualifications_not_held"] = sorted(set(not_held))
+        for m in _AMOUNT.finditer(text):
+            value = cn_amount_wan(m.group("num"), m.group("mid"), m.group("big"))
+            if value is None:
+                continue
+            ctx = re.split(r"[，,。；;]", text[max(0, m.start() - 14): m.start()])[-1]
+            for pattern, fact in self._MEASURES:
+                if re.search(pattern, ctx):
+                    if fact != "annual_revenue_wan" or "annual_revenue_wan" not in facts or m.group("more") \
+                            or not re.fullmatch(r"\d+(\.\d+)?", m.group("num")):
+                        facts[fact] = value
+                    break
+        for m in re.finditer(r"(\d+|[一二两三四五六七八九十]+)(项|件|个)(授权)?(的)?发明专利", text):
+            n = _cn_number(m.group(1))
+            if n is not None and not negated(text, m.start(), 4):
+                facts["invention_patent_count"] = int(n)
+        m = re.search(r"(研发|专职研发|科研)人员(有|共|共有)?(\d+|[一二两三四五六七八九十]+)(多)?(人|名|个)", text)
+        if m and (n := _cn_number(m.group(3))) is not None:
+            facts["rd_staff_count"] = int(n)
+        m = re.search(r"(员工|职工|从业人员)(有|共|共有)?(\d+|[一二两三四五六七八九十]+)(多)?(人|名|个)", text)
+        if m and (n := _cn_number(m.group(3))) is not None:
+            facts["employee_count"] = int(n)
+        m = re.search(r"(研发投入强度|研发(费用|投入)占[^，,。]{0,8}(比重|比例)?)[^，,。\d]{0,6}(\d+(?:\.\d+)?)\s*%", text)
+        if m:
+            facts["rd_expense_ratio"] = float(m.group(4))
+        # credit
+        m = re.search(r"失信", text)
+        if m:
+            facts["dishonest_listed"] = not (negated(text, m.start(), 8) or re.search(r"(没有|无|未)[^，,。]{0,8}失信", text))
+        m = re.search(r"(偷税|漏税|行政处罚|违法违规|严重违法|不良记录)", text)
+        if m:
+            facts["serious_violation"] = not (negated(text, m.start(), 8)
+                                              or re.search(r"(没有|无|未)[^，,。]{0,10}(违法|不良记录|处罚)", text))
+        m = re.search(r"(安全|质量|环境)(生产)?事故", text)
+        if m:
+            facts["major_accident"] = not negated(text, m.start(), 10)
+        # tax place: "注册、纳税都在雄县" / "在容城纳税"
+        m = re.search(r"纳税[^，,。]{0,4}在([\u4e00-\u9fa5]{2,6})|在([\u4e00-\u9fa5]{2,6}?)(注册)?[、和及]?纳税", text)
+        if m:
+            place = self.gaz.resolve((m.group(1) or m.group(2) or "").rstrip("都也"))
+            if place is not None:
+                facts["tax_place"] = place.name
+        elif re.search(r"注册纳税|注册和纳税|注册、纳税", text):
+            own = facts.get("registered_district") or facts.get("registered_city")
+            if own:
+                facts["tax_place"] = own
 
     def _country_alt(self) -> str:
         names = [n for n in self.gaz.countries if len(n) >= 2]
