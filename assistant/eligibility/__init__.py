@@ -11,7 +11,7 @@ from assistant.eligibility.checker import (
     EligibilityResult,
     RuleDriftCheck,
 )
-from assistant.eligibility.extractor import Extraction, FactExtractor
+from assistant.eligibility.extractor import Extraction, FactExtractor, ProgrammeVocabulary
 from assistant.eligibility.profile import ApplicantProfile
 from assistant.eligibility.rules import Criterion, Programme, Reference, list_programmes, load_rules
 
@@ -24,6 +24,7 @@ __all__ = [
     "Extraction",
     "FactExtractor",
     "Programme",
+    "ProgrammeVocabulary",
     "Reference",
     "RuleDriftCheck",
     "list_programmes",

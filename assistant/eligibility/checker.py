@@ -4,6 +4,10 @@ Verdict logic (three-valued): ``ineligible`` when any hard criterion — or a re
 break — is not met (all failing ones listed); otherwise ``needs_info`` when a hard criterion is unknown or
 an advisory one (一般要求/原则上) is unknown or unmet; ``eligible`` only when every hard and advisory
 criterion is met. Questions are asked for exactly the facts the open criteria still need.
+
+Drafted rules (status ``draft``) take part like any other, but a draft rule marked not ``certain`` never
+counts as "not met": its failure becomes ``unknown`` with a question naming the clause to check. A ruling
+that rests on any draft rule says so (``draft_note``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from typing import Any, Literal
 
 from assistant.eligibility.conditions import get_condition
 from assistant.eligibility.profile import VALUE_LABELS, ApplicantProfile
-from assistant.eligibility.rules import Criterion, Programme, Reference, RuleBook, load_rules
+from assistant.eligibility.rules import (
+    DRAFT_NOTE,
+    RULES_DIR,
+    Criterion,
+    Programme,
+    Reference,
+    RuleBook,
+    load_rules,
+)
 from assistant.errors import RuleError
 
 Verdict = Literal["eligible", "ineligible", "needs_info"]
@@ -37,12 +49,13 @@ class CriterionResult:
     reference: Reference
     missing: list[str] = field(default_factory=list)
     note: str = ""
+    rule_status: str = "reviewed"
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready fields."""
         return {"id": self.id, "kind": self.kind, "status": self.status, "description": self.description,
                 "facts": self.facts, "missing": self.missing, "note": self.note,
-                "reference": self.reference.to_json()}
+                "rule_status": self.rule_status, "reference": self.reference.to_json()}
 
 
 @dataclass
@@ -57,6 +70,12 @@ class EligibilityResult:
     questions: list[str]
     missing_facts: list[str]
     not_applicable: list[str] = field(default_factory=list)
+    draft_note: str = ""
+
+    @property
+    def rests_on_draft(self) -> bool:
+        """True when any criterion evaluated is a drafted rule not yet reviewed."""
+        return bool(self.draft_note)
 
     @property
     def failing(self) -> list[CriterionResult]:
@@ -70,7 +89,7 @@ class EligibilityResult:
             "verdict": self.verdict, "verdict_label": VERDICT_LABELS[self.verdict],
             "failing": [c.id for c in self.failing], "criteria": [c.to_json() for c in self.criteria],
             "questions": self.questions, "missing_facts": self.missing_facts,
-            "not_applicable": self.not_applicable,
+            "not_applicable": self.not_applicable, "draft_note": self.draft_note,
         }
 
 
@@ -86,7 +105,7 @@ class EligibilityChecker:
     """
 
     def __init__(self, rules: RuleBook | None = None) -> None:
-        self.rules = rules or load_rules()
+        self.rules = rules or default_rules()
         if not self.rules.programmes:
             raise RuleError("规则库为空：没有任何项目规则。")
 
@@ -127,6 +146,9 @@ class EligibilityChecker:
                     if f == CONFIRM_FACT:
                         crit = next(c for c in prog.criteria if c.id == r.id)
                         default = f"“{r.description}”通知未作界定，请向通知联系人确认。"
+                        if crit.is_draft and not crit.certain:
+                            default = (f"请对照通知原文自行确认是否符合：“{crit.reference.quote}”"
+                                       f"（{crit.reference.section}）。")
                         q = (crit.confirm_question or default) + \
                             f"（确认符合后可在 confirmed_criteria 中填写 {r.id}）"
                     else:
@@ -136,9 +158,11 @@ class EligibilityChecker:
                             missing.append(f)
                         if q not in questions:
                             questions.append(q)
+        drafted = any(r.rule_status == "draft" for r in results)
         return EligibilityResult(
             programme_id=prog.id, programme_title=prog.title, notice=prog.notice, verdict=verdict,
-            criteria=results, questions=questions, missing_facts=missing, not_applicable=skipped)
+            criteria=results, questions=questions, missing_facts=missing, not_applicable=skipped,
+            draft_note=DRAFT_NOTE if drafted else "")
 
     # ------------------------------------------------------------------ one criterion
     def _evaluate(self, crit: Criterion, p: ApplicantProfile) -> CriterionResult | None:
@@ -157,7 +181,8 @@ class EligibilityChecker:
 
         def result(status: Status, missing: list[str] | None = None, note: str = "") -> CriterionResult:
             return CriterionResult(id=crit.id, kind=crit.kind, status=status, description=crit.description,
-                                   facts=facts, reference=crit.reference, missing=missing or [], note=note)
+                                   facts=facts, reference=crit.reference, missing=missing or [], note=note,
+                                   rule_status=crit.status)
 
         if gate_missing:
             missing = gate_missing + [f for f in crit.facts
@@ -172,8 +197,17 @@ class EligibilityChecker:
         if outcome is True:
             return result("met")
         if outcome is False:
+            if crit.is_draft and not crit.certain:  # an uncertain parse never rules the applicant out
+                return result("unknown", [CONFIRM_FACT], note="系统自动整理的条款，请对照原文确认")
             return result("not_met")
         return result("unknown", [f for f in crit.facts if getattr(p, f) is None] or [CONFIRM_FACT])
+
+
+def default_rules() -> RuleBook:
+    """The seed rules plus the reviewed/drafted rules in the data dir (``<data_dir>/rules``), seeds overriding."""
+    from assistant.config import get_settings
+
+    return load_rules(RULES_DIR, get_settings().data_dir / "rules")
 
 
 _WS = re.compile(r"\s+")

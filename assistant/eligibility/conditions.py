@@ -9,6 +9,7 @@ Each docstring restates the kind of clause the condition encodes; the rule carri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -239,12 +240,85 @@ def lab_qualified(p: ApplicantProfile, *, intl_lab_levels: list[str], key_lab_le
     return _any_or_none([by_intl, by_key])
 
 
+_NAME_NOISE = re.compile(r"[“”\"'‘’《》（）()\s]|人选$|人才$")
+
+
+def _programme_core(name: str) -> str:
+    """A talent programme's name without quotes, a leading place name and the trailing 计划/工程."""
+    text = _NAME_NOISE.sub("", name)
+    mentions = load_gazetteer().find(text)
+    if mentions and mentions[0].start == 0:
+        text = text[mentions[0].end:]
+    text = re.sub(r"^(省|市|县|区|新区)", "", text)
+    return re.sub(r"(计划|工程|项目)$", "", text)
+
+
+def _same_programme(a: str, b: str) -> bool:
+    ca, cb = _programme_core(a), _programme_core(b)
+    return len(ca) >= 2 and len(cb) >= 2 and (ca in cb or cb in ca)
+
+
 @condition
 def no_talent_programme(p: ApplicantProfile, *, barred: list[str]) -> Outcome:
-    """已入选江苏省“双创计划”或连云港市花果山英才计划的人选不得申报."""
+    """已入选X计划或Y计划的人选不得申报: the named talent programmes (by name, ignoring place and quotes) bar."""
     if p.selected_talent_programmes is None:
         return None
-    return not set(p.selected_talent_programmes) & set(barred)
+    return not any(_same_programme(held, b) for held in p.selected_talent_programmes for b in barred)
+
+
+@condition
+def holds_qualification(p: ApplicantProfile, *, kinds: list[str]) -> Outcome:
+    """须为高新技术企业 / 通过创新型中小企业评定: any one of the listed qualifications meets the clause.
+
+    Unknown unless the applicant said it holds one, or said it holds none of them.
+    """
+    held = set(p.qualifications_held or [])
+    if held & set(kinds):
+        return True
+    if p.qualifications_not_held is not None and set(kinds) <= set(p.qualifications_not_held):
+        return False
+    return None
+
+
+@condition
+def lacks_qualification(p: ApplicantProfile, *, kinds: list[str]) -> Outcome:
+    """已认定为X的企业不再推荐 / 不得申报: holding any listed qualification bars."""
+    if set(p.qualifications_held or []) & set(kinds):
+        return False
+    if p.qualifications_not_held is not None and set(kinds) <= set(p.qualifications_not_held):
+        return True
+    return None
+
+
+@condition
+def text_matches_any(p: ApplicantProfile, *, fact: str, keywords: list[str], open_list: bool = False) -> Outcome:
+    """属于X、Y、Z等领域 / 产品在A、B范围内: the stated field must name one of the listed ones.
+
+    A field naming none of them fails a closed list and is left open for a list ending in 等.
+    """
+    value = getattr(p, fact)
+    if value is None:
+        return None
+    text = "".join(str(value).split())
+    if any(k and (k in text or text in k) for k in keywords):
+        return True
+    return None if open_list else False
+
+
+@condition
+def years_since_at_least(p: ApplicantProfile, *, fact: str, years: float, as_of: str) -> Outcome:
+    """成立满N年 / 注册时间N年以上: the dated event lies at least ``years`` before ``as_of``."""
+    bounds = period_bounds(getattr(p, fact))
+    if bounds is None:
+        return None
+    ref = _date(as_of)
+    whole, frac = int(years), years - int(years)
+    try:
+        last_ok = ref.replace(year=ref.year - whole)
+    except ValueError:  # 29 Feb
+        last_ok = ref.replace(year=ref.year - whole, day=28)
+    last_ok -= dt.timedelta(days=round(frac * 365))
+    return _on_or_before(bounds, last_ok)
 
 
 @condition
@@ -273,6 +347,35 @@ def holding_nothing(p: ApplicantProfile, *, fact: str) -> Outcome:
 # --------------------------------------------------------------------------- places
 def _district_place(p: ApplicantProfile) -> Any:
     return load_gazetteer().district(p.registered_district, p.registered_city)
+
+
+def _in_area(place: Any, area: str, excluded: list[str] | None) -> Outcome:
+    if place is None:
+        return None
+    gaz = load_gazetteer()
+    for name in excluded or []:
+        if gaz.within(place, name) is True:
+            return False
+    outcome = gaz.within(place, area)
+    if outcome is True and excluded and any(gaz.within(place, n) is None for n in excluded):
+        return None  # a wider unit that holds an excluded part: cannot tell
+    return outcome
+
+
+@condition
+def registered_in_area(p: ApplicantProfile, *, area: str, excluded: list[str] | None = None) -> Outcome:
+    """在X（省、市、新区、区县、园区）注册 / X辖区内注册: the registration place must lie inside the area.
+
+    The area is a gazetteer place or group (雄安新区三县); the applicant's place may be given at any level. A
+    wider place holding the area (河北省 for 雄安新区) leaves the clause open; places in ``excluded`` fail.
+    """
+    return _in_area(p.place_of("registered"), area, excluded)
+
+
+@condition
+def place_in_area(p: ApplicantProfile, *, fact: str, area: str, excluded: list[str] | None = None) -> Outcome:
+    """在X纳税 / 统计关系在X: the named place fact (tax_place, statistics_place) must lie inside the area."""
+    return _in_area(p.place_of(fact), area, excluded)
 
 
 @condition
@@ -312,27 +415,23 @@ def registered_in_city_districts_excluding(p: ApplicantProfile, *, city: str, ex
 
 
 @condition
-def registered_in_city_urban_area(p: ApplicantProfile, *, city: str, core: list[str],
-                                  undefined: list[str]) -> Outcome:
-    """在连云港市市区注册: the notice does not define 市区; the core districts and zones meet it, while the
-    districts/counties in ``undefined`` are left open for the applicant to confirm with the contact."""
-    inside = registered_in_city(p, city=city)
+def registered_in_city_urban_area(p: ApplicantProfile, *, city: str) -> Outcome:
+    """在X市市区注册, 市区 left undefined by the notice: the city's 市辖区 and functional zones meet it; counties,
+    county-level cities and districts that were counties until recently are left open (confirm with the contact)."""
+    inside = registered_in_area(p, area=city)
     if inside is not True:
         return inside
     place = _district_place(p)
     if place is None:
         return None
-    if place.name in core or place.admin == "zone":
+    if place.admin == "zone" or (place.admin == "district" and not place.former_county):
         return True
-    if place.name in undefined:
-        return None
     return None
 
 
 @condition
-def partner_company_in(p: ApplicantProfile, *, city: str | None = None,
-    province: str | None = None) -> Outcome:
-    """须联合至少1家连云港（江苏）企业参与: an enterprise partner registered in the city/province."""
+def partner_company_in(p: ApplicantProfile, *, area: str) -> Outcome:
+    """须联合至少1家X（市、省）企业参与: an enterprise partner registered inside the area."""
     if p.has_enterprise_partner is False:
         return False
     if p.has_enterprise_partner is None:
@@ -340,12 +439,8 @@ def partner_company_in(p: ApplicantProfile, *, city: str | None = None,
     if p.enterprise_partner_city is None:
         return None
     gaz = load_gazetteer()
-    place = gaz.city(p.enterprise_partner_city)
-    if city is not None:
-        return (place.name if place else p.enterprise_partner_city) == city
-    if province is not None:
-        return None if place is None else place.province == province
-    return True
+    place = gaz.resolve(p.enterprise_partner_city)
+    return None if place is None else gaz.within(place, area)
 
 
 @condition

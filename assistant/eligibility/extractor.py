@@ -11,55 +11,88 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
+import yaml
+
 from assistant.eligibility.gazetteer import Gazetteer, PlaceMention, load_gazetteer
+from assistant.errors import RuleError
 
 # --------------------------------------------------------------------------- programme vocabulary
-LYG_INTL = ["lyg-2024-intl-6101", "lyg-2024-intl-6201", "lyg-2024-intl-6301", "lyg-2024-intl-6302",
-            "lyg-2024-intl-6401", "lyg-2024-intl-6402"]
-JS_INTL = ["js-2024-intl-bilateral", "js-2024-intl-country", "js-2024-intl-belt-road", "js-2024-intl-hmt",
-           "js-2024-intl-transfer-agency", "js-2024-intl-offshore"]
-CAPACITY = ["lyg-2024-capacity-4101", "lyg-2024-capacity-4201", "lyg-2024-capacity-4202",
-            "lyg-2024-capacity-4301"]
-BASIC = ["lyg-2024-basic-youth", "lyg-2024-basic-general"]
-KEY_RD = ["lyg-2024-key-rd-industry", "lyg-2024-key-rd-social"]
+ALIASES_PATH = Path(__file__).resolve().parent / "programme_aliases.yaml"
 
-# (pattern, scope, programme ids) — scope: "lyg" / "js" / "nt" / "any" / "intl" (lyg or js by context).
-# Ordered specific first; a later, vaguer pattern is ignored where a specific one already matched.
-_PROGRAMME_PATTERNS: list[tuple[str, str, list[str]]] = [
-    (r"4101|燃气轮机", "lyg", ["lyg-2024-capacity-4101"]),
-    (r"4201|新型研发机构备案|备案.{0,4}新型研发机构", "lyg", ["lyg-2024-capacity-4201"]),
-    (r"4202|新型研发机构(奖补|补助|奖励)", "lyg", ["lyg-2024-capacity-4202"]),
-    (r"4301|贯标", "lyg", ["lyg-2024-capacity-4301"]),
-    (r"创新能力建设", "lyg", CAPACITY),
-    (r"6101", "lyg", ["lyg-2024-intl-6101"]),
-    (r"6201", "lyg", ["lyg-2024-intl-6201"]),
-    (r"6301", "lyg", ["lyg-2024-intl-6301"]),
-    (r"6302|海外研发机构建设", "lyg", ["lyg-2024-intl-6302"]),
-    (r"6401|高端外国专家", "lyg", ["lyg-2024-intl-6401"]),
-    (r"6402|外国科技创新人才", "lyg", ["lyg-2024-intl-6402"]),
-    (r"引进外国人才|外国(专家|人才)引进", "lyg", ["lyg-2024-intl-6401", "lyg-2024-intl-6402"]),
-    (r"国际科技合作[/／、]?港澳台科技合作(计划|、引进外国人才)?", "intl", LYG_INTL + JS_INTL),
-    (r"双边(创新)?合作", "js", ["js-2024-intl-bilateral"]),
-    (r"重点国别", "js", ["js-2024-intl-country"]),
-    (r"离岸|境外(研发|孵化|创新)机构建设", "js", ["js-2024-intl-offshore"]),
-    (r"一带一路.{0,3}(创新)?合作(项目)?", "intl", ["lyg-2024-intl-6101", "js-2024-intl-belt-road"]),
-    (r"(国际)?技术转移服务机构", "intl", ["lyg-2024-intl-6301", "js-2024-intl-transfer-agency"]),
-    (r"产业技术研发合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-country"]),
-    (r"港澳台(科技)?合作", "intl", ["lyg-2024-intl-6201", "js-2024-intl-hmt"]),
-    (r"国际(科技)?合作|对外创新合作", "intl", LYG_INTL + JS_INTL),
-    (r"青年(科技创新人才)?(项目|人才)", "lyg", ["lyg-2024-basic-youth"]),
-    (r"面上项目|面上", "lyg", ["lyg-2024-basic-general"]),
-    (r"基础研究", "lyg", BASIC),
-    (r"软科学", "lyg", ["lyg-2024-soft-science"]),
-    (r"前瞻性|前瞻技术", "nt", ["nt-2023-frontier"]),
-    (r"产业前瞻|关键技术", "lyg", ["lyg-2024-key-rd-industry"]),
-    (r"社会发展", "lyg", ["lyg-2024-key-rd-social"]),
-    (r"成果转化", "lyg", ["lyg-2024-transfer"]),
-    (r"重点研发", "key_rd", KEY_RD),
-]
-_PROGRAMME_RE = [(re.compile(p), scope, ids) for p, scope, ids in _PROGRAMME_PATTERNS]
+
+@dataclass(frozen=True)
+class ProgrammeVocabulary:
+    """Programme names/aliases and the notice regions they belong to (data, see ``programme_aliases.yaml``).
+
+    The extractor takes this as input; the notice catalogue will supply it for every programme.
+    """
+
+    aliases: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
+    regions: tuple[dict[str, Any], ...] = ()
+    scopes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fallback: tuple[dict[str, Any], ...] = ()
+    arrival_cue: str = r"来.{0,4}工作|入职|到岗"
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ProgrammeVocabulary:
+        """Build from the parsed YAML mapping.
+
+        Raises:
+            RuleError: a missing key or a bad regular expression.
+        """
+        try:
+            aliases = tuple((re.compile(a["pattern"]), str(a.get("scope", "any")), tuple(a["ids"]))
+                            for a in data.get("aliases") or [])
+            scopes = dict(data.get("scopes") or {})
+            for _, scope, _ in aliases:
+                if scope not in scopes and scope != "any":
+                    raise RuleError(f"项目别名表引用了未定义的 scope {scope!r}。")
+            return cls(aliases=aliases, regions=tuple(data.get("regions") or ()), scopes=scopes,
+                       fallback=tuple(data.get("fallback") or ()),
+                       arrival_cue=str(data.get("arrival_cue") or cls.arrival_cue))
+        except (KeyError, TypeError, re.error) as exc:
+            raise RuleError(f"项目别名表格式有误：{exc}。") from None
+
+    @classmethod
+    def load(cls, path: Path = ALIASES_PATH) -> ProgrammeVocabulary:
+        """The vocabulary in a YAML file (default: the bundled hand aliases)."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise RuleError(f"无法读取项目别名表 {path}：{exc}。") from None
+        return cls.from_data(data if isinstance(data, dict) else {})
+
+    def region_of(self, text: str) -> str | None:
+        """Which notice region a question is about (first matching region cue)."""
+        for region in self.regions:
+            if re.search(region["pattern"], text):
+                return str(region["name"])
+        return None
+
+    def city_of(self, programme_id: str) -> str | None:
+        """The city of a programme's notice (from its region's id prefix), if the region has one."""
+        for region in self.regions:
+            prefix = region.get("programme_prefix")
+            if prefix and programme_id.startswith(prefix):
+                return region.get("city")
+        return None
+
+    def scoped(self, ids: tuple[str, ...], scope: str, region: str | None, text: str) -> list[str]:
+        """The alias's programmes narrowed by the question's region."""
+        spec = self.scopes.get(scope) or {}
+        by_region = spec.get("by_region") or {}
+        if region in by_region:
+            rule = by_region[region]
+            if "ids" in rule:
+                return list(rule["ids"])
+            return [i for i in ids if i.startswith(rule.get("prefix", ""))]
+        if region in (spec.get("drop_in") or []) and not (spec.get("keep_if") and re.search(spec["keep_if"], text)):
+            return []
+        return list(ids)
+
 
 # "不报/没打算申报/未同时申请 X": X is a programme the applicant is NOT applying for ("能不能报" is a question).
 _NOT_APPLYING = (r"(?<![能可是要])(不|没有?|未|并未|从未)(打算|准备|想|计划|会|再)?(同时|再|另外|去)?(申报|申请|报)")
@@ -88,11 +121,36 @@ _PROJECT_KINDS: list[tuple[str, str]] = [
     (r"(市.{0,6})?重点研发", "city_key_rd"),
     (r"市.{0,6}(科技计划|科技项目)", "city_other"),
 ]
-_TALENT = [(r"双创", "shuangchuang"), (r"花果山英才|花果山", "huaguoshan")]
+# "入选（了）X计划": the talent programme's name as said (compared by name with the rule's list)
+_TALENT = re.compile(r"(入选|获评|入围|获得)(了|过)?(?P<name>[^，,。；;？?的]{2,16}?(计划|工程))")
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
     "九": 9}
+
+
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_AMOUNT = re.compile(r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)(?P<more>多|余|来)?(?P<mid>千|百)?"
+                     r"(?P<big>万|亿)(?P<more2>多|余)?元?")
+
+
+def cn_amount_wan(num: str, mid: str | None, big: str) -> float | None:
+    """An amount in 万元: "3000"+"万" → 3000, "三千"+"万" → 3000, "3"+"千"+"万" → 3000, "0.3"+"亿" → 3000."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", num):
+        value = float(num)
+    else:
+        value, cur = 0.0, 0.0
+        for ch in num:
+            if ch in _CN_DIGITS:
+                cur = float(_CN_DIGITS[ch])
+            elif ch in _CN_UNITS:
+                value += (cur or 1) * _CN_UNITS[ch]
+                cur = 0.0
+            else:
+                return None
+        value += cur
+    value *= {"千": 1000, "百": 100, None: 1}[mid]
+    return value * 10000 if big == "亿" else value
 
 
 def _cn_number(text: str) -> float | None:
@@ -141,13 +199,16 @@ class FactExtractor:
     Args:
         reference_year: the year "今年/去年" refer to — the application round of the notices (2024).
         gazetteer: place names; default the bundled one.
+        programmes: programme names/aliases and their regions; default the bundled hand aliases.
     """
 
-    def __init__(self, reference_year: int = 2024, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, reference_year: int = 2024, gazetteer: Gazetteer | None = None,
+                 programmes: ProgrammeVocabulary | None = None) -> None:
         if not 2000 <= int(reference_year) <= 2100:
             raise ValueError(f"reference_year 应在 2000–2100 之间，收到 {reference_year!r}")
         self.reference_year = int(reference_year)
         self.gaz = gazetteer or load_gazetteer()
+        self.vocab = programmes or ProgrammeVocabulary.load()
 
     def run(self, question: str) -> Extraction:
         """Facts and programme of ``question`` (never raises on odd input; unknown stays absent)."""
@@ -166,6 +227,7 @@ class FactExtractor:
         self._amounts(text, facts)
         self._projects(text, facts)
         self._flags(text, facts)
+        self._general(text, facts)
         out.facts = facts
         return out
 
@@ -179,17 +241,17 @@ class FactExtractor:
 
     # ------------------------------------------------------------------ programme
     def _programme(self, text: str) -> tuple[str | None, list[str]]:
-        region = self._notice_region(text)
+        region = self.vocab.region_of(text)
         groups: list[list[str]] = []
         covered: list[tuple[int, int]] = []
-        for rx, scope, ids in _PROGRAMME_RE:
+        for rx, scope, ids in self.vocab.aliases:
             for m in rx.finditer(text):
                 if any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
                     continue
                 if _CONTEXT_BEFORE.search(text[: m.start()]) or _CONTEXT_AFTER.search(text[m.end():]):
                     covered.append((m.start(), m.end()))
                     continue
-                picked = self._scoped(ids, scope, region, text)
+                picked = self.vocab.scoped(ids, scope, region, text)
                 if not picked:
                     continue
                 covered.append((m.start(), m.end()))
@@ -201,46 +263,15 @@ class FactExtractor:
                 continue
             found.extend(i for i in g if i not in found)
         if not found:
-            if region == "nt" and re.search(r"项目|专项|计划|申报", text):
-                found = ["nt-2023-frontier"]
+            for fb in self.vocab.fallback:
+                if region == fb.get("region") and re.search(fb["pattern"], text):
+                    found = list(fb["ids"])
+                    break
             else:
                 return None, []
         if len(found) == 1:
             return found[0], found
         return None, found
-
-    def _scoped(self, ids: list[str], scope: str, region: str | None, text: str) -> list[str]:
-        if scope == "key_rd":
-            if region == "nt":
-                return ["nt-2023-frontier"]
-            return [] if region == "js" else ids
-        if scope == "intl":
-            if region == "js":
-                return [i for i in ids if i.startswith("js-")]
-            if region == "lyg":
-                return [i for i in ids if i.startswith("lyg-")]
-            return ids
-        if scope == "nt":
-            return ids if region != "lyg" or "南通" in text else []
-        if scope == "lyg" and region == "nt" and not re.search(r"连云港|\d{4}", text):
-            return []
-        if scope == "js" and region == "lyg":
-            return []
-        return ids
-
-    @staticmethod
-    def _notice_region(text: str) -> str | None:
-        """Which notice the question is about: 连云港 (市), 江苏 (省) or 南通, from programme phrasing."""
-        if re.search(r"南通", text):
-            return "nt"
-        if re.search(r"连云港.{0,4}(市)?(的)?[^，,。？?]{0,12}(计划|项目|专项|指南)|市级|市(重点|科技|基础|"
-            r"创新|政策)"
-                     r"|(6[1-4]0[12])|来连", text):
-            return "lyg"
-        if re.search(r"省(科技|国际|级|重点国别|双边|港澳台|“?一带一路)|江苏省.{0,8}(计划|项目)|省科技厅",
-            text):
-            return "js"
-        return None
 
     # ------------------------------------------------------------------ places
     _PROGRAMME_AFTER = re.compile(
@@ -310,8 +341,7 @@ class FactExtractor:
         """"开发区的公司" with no city named: the city of the notice asked about (all candidates agree)."""
         if "registered_district" in facts or not programmes:
             return
-        cities = {"连云港"
-            "市" if p.startswith("lyg-") else "南通市" if p.startswith("nt-") else None for p in programmes}
+        cities = {self.vocab.city_of(p) for p in programmes}
         if len(cities) != 1 or None in cities:
             return
         city = cities.pop()
@@ -420,8 +450,8 @@ class FactExtractor:
                 facts.setdefault("has_overseas_institution", True)
             elif re.search(r"(意向性?协议|签约|签订|签署)", window):
                 facts.setdefault("agreement_date", value)
-            elif re.search(r"来连|来我市|来到|来华|到连云港|来连云港|入职|到岗|来.{0,4}工作", window):
-                facts.setdefault("arrival_date", value)
+            elif re.search(self.vocab.arrival_cue, window):
+                facts.setdefault("local_arrival_date", value)
             elif re.search(r"注册|成立|设立|创办|创立|登记", window):
                 facts.setdefault("registered_date", value)
         # "90后" / "85后"
@@ -481,10 +511,11 @@ class FactExtractor:
         elif re.search(r"中国籍|中国公民|华人.{0,3}中国国籍", text):
             facts["nationality"] = "chinese"
         # talent programmes
-        sel = [code for pat, code in _TALENT if re.search(pat, text)]
-        if sel:
+        names = [m.group("name") for m in _TALENT.finditer(text)
+                 if not re.match(r"^(任何|哪些|什么)", m.group("name"))]
+        if names:
             neg = bool(re.search(r"(没有|没|未|尚未|还没有?|不曾)(入选|获评|获得)", text))
-            facts["selected_talent_programmes"] = [] if neg else sel
+            facts["selected_talent_programmes"] = [] if neg else names
         elif re.search(r"(没有|未|尚未)入选(过)?(任何)?(人才计划|人才项目)", text):
             facts["selected_talent_programmes"] = []
         if re.search(r"全职[^，,。；;]{0,8}?(3|三)年", text):
@@ -669,6 +700,82 @@ class FactExtractor:
             facts["partner_is_excluded_type"] = True
         elif self._PARTNER_INDEPENDENT.search(text) and "partner_is_excluded_type" not in facts:
             facts["partner_is_excluded_type"] = False
+
+    _QUALIFICATIONS: ClassVar[list[tuple[str, str]]] = [
+        (r"小巨人", "little_giant"), (r"单项冠军", "single_champion"), (r"专精特新", "specialized_sme"),
+        (r"创新型中小企业", "innovative_sme"), (r"科技型中小企业|科小", "tech_sme"),
+        (r"高新技术企业|高企", "high_tech_enterprise"), (r"外商投资企业|外资企业", "foreign_invested"),
+        (r"在孵企业|孵化器(里|内)的?企业", "incubated"),
+    ]
+    _MEASURES: ClassVar[list[tuple[str, str]]] = [
+        (r"研发(费用|经费|支出)", "rd_expense_wan"), (r"(营收|营业收入|销售收入|销售额|主营收入|主营业务收入)", "annual_revenue_wan"),
+        (r"(注册资本|实缴)", "registered_capital_wan"), (r"(总资产|资产总额)", "total_assets_wan"),
+        (r"产值", "output_value_wan"), (r"(设备原值|仪器设备)", "rd_equipment_value_wan"),
+    ]
+
+    def _general(self, text: str, facts: dict[str, Any]) -> None:
+        """Facts of the general vocabulary: qualifications, amounts said loosely, counts, ratios, credit, tax."""
+        held: list[str] = []
+        not_held: list[str] = []
+        rest = text
+        for pattern, code in self._QUALIFICATIONS:
+            m = re.search(pattern, rest)
+            if not m:
+                continue
+            rest = rest[: m.start()] + "#" * (m.end() - m.start()) + rest[m.end():]
+            if re.search(r"(能|可以|可否|能否|想|申报|申请|认定)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]) \
+                    and not re.search(r"(已|已经|被)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]):
+                continue  # the qualification asked for, not held
+            (not_held if negated(text, m.start(), 6) else held).append(code)
+        if held:
+            facts["qualifications_held"] = sorted(set(held))
+        if not_held:
+            facts["qualifications_not_held"] = sorted(set(not_held))
+        for m in _AMOUNT.finditer(text):
+            value = cn_amount_wan(m.group("num"), m.group("mid"), m.group("big"))
+            if value is None:
+                continue
+            ctx = re.split(r"[，,。；;]", text[max(0, m.start() - 14): m.start()])[-1]
+            for pattern, fact in self._MEASURES:
+                if re.search(pattern, ctx):
+                    if fact != "annual_revenue_wan" or "annual_revenue_wan" not in facts or m.group("more") \
+                            or not re.fullmatch(r"\d+(\.\d+)?", m.group("num")):
+                        facts[fact] = value
+                    break
+        for m in re.finditer(r"(\d+|[一二两三四五六七八九十]+)(项|件|个)(授权)?(的)?发明专利", text):
+            n = _cn_number(m.group(1))
+            if n is not None and not negated(text, m.start(), 4):
+                facts["invention_patent_count"] = int(n)
+        m = re.search(r"(研发|专职研发|科研)人员(有|共|共有)?(\d+|[一二两三四五六七八九十]+)(多)?(人|名|个)", text)
+        if m and (n := _cn_number(m.group(3))) is not None:
+            facts["rd_staff_count"] = int(n)
+        m = re.search(r"(员工|职工|从业人员)(有|共|共有)?(\d+|[一二两三四五六七八九十]+)(多)?(人|名|个)", text)
+        if m and (n := _cn_number(m.group(3))) is not None:
+            facts["employee_count"] = int(n)
+        m = re.search(r"(研发投入强度|研发(费用|投入)占[^，,。]{0,8}(比重|比例)?)[^，,。\d]{0,6}(\d+(?:\.\d+)?)\s*%", text)
+        if m:
+            facts["rd_expense_ratio"] = float(m.group(4))
+        # credit
+        m = re.search(r"失信", text)
+        if m:
+            facts["dishonest_listed"] = not (negated(text, m.start(), 8) or re.search(r"(没有|无|未)[^，,。]{0,8}失信", text))
+        m = re.search(r"(偷税|漏税|行政处罚|违法违规|严重违法|不良记录)", text)
+        if m:
+            facts["serious_violation"] = not (negated(text, m.start(), 8)
+                                              or re.search(r"(没有|无|未)[^，,。]{0,10}(违法|不良记录|处罚)", text))
+        m = re.search(r"(安全|质量|环境)(生产)?事故", text)
+        if m:
+            facts["major_accident"] = not negated(text, m.start(), 10)
+        # tax place: "注册、纳税都在雄县" / "在容城纳税"
+        m = re.search(r"纳税[^，,。]{0,4}在([\u4e00-\u9fa5]{2,6})|在([\u4e00-\u9fa5]{2,6}?)(注册)?[、和及]?纳税", text)
+        if m:
+            place = self.gaz.resolve((m.group(1) or m.group(2) or "").rstrip("都也"))
+            if place is not None:
+                facts["tax_place"] = place.name
+        elif re.search(r"注册纳税|注册和纳税|注册、纳税", text):
+            own = facts.get("registered_district") or facts.get("registered_city")
+            if own:
+                facts["tax_place"] = own
 
     def _country_alt(self) -> str:
         names = [n for n in self.gaz.countries if len(n) >= 2]

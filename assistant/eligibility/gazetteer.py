@@ -1,4 +1,4 @@
-"""Place names: Jiangsu cities, districts, counties and functional zones, other provinces, countries, 港澳台.
+"""Place names: provinces, cities and new areas, districts, counties and zones, countries, 港澳台.
 
 The data lives in ``gazetteer.yaml`` (source: ``shared/domain.md``); this module loads it once and answers
 two kinds of question: *what is the canonical name of this place* (used by the applicant profile) and
@@ -35,6 +35,8 @@ class Place:
         admin: for districts, the administrative kind: district (市辖区), county (县), county_city (县级市),
             zone (功能板块).
         label: display name (Chinese) — differs from ``name`` for regions only.
+        parent: for a zone lying inside a county or district (容东片区 → 容城县), that unit.
+        former_county: a 市辖区 that was a county until recently (whether an undefined 市区 includes it is open).
     """
 
     name: str
@@ -43,6 +45,8 @@ class Place:
     province: str | None = None
     admin: str | None = None
     label: str = ""
+    parent: str | None = None
+    former_county: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,17 +77,20 @@ class Gazetteer:
             self.countries: dict[str, Place] = {}
             self.regions: dict[str, Place] = {}
             self.ambiguous_zones: dict[str, list[str]] = dict(data.get("ambiguous_zones") or {})
+            self.groups: dict[str, list[str]] = {str(k): [str(m) for m in v]
+                                                 for k, v in (data.get("groups") or {}).items()}
             self._alias: dict[str, Place] = {}
             self._zone_short: dict[tuple[str, str], str] = {}
             for entry in data["provinces"]:
                 self.provinces[entry["name"]] = Place(entry["name"], "province", province=entry["name"])
             for entry in data["cities"]:
                 self.cities[entry["name"]] = Place(entry["name"], "city", city=entry["name"],
-                                                   province=entry["province"])
+                                                   province=entry["province"], admin=entry.get("admin"))
             for entry in data["districts"]:
                 city = self.cities[entry["city"]]
                 place = Place(entry["name"], "district", city=city.name, province=city.province,
-                              admin=entry["kind"])
+                              admin=entry["kind"], parent=entry.get("parent"),
+                              former_county=bool(entry.get("former_county")))
                 self.districts[entry["name"]] = place
                 if entry.get("short"):
                     self._zone_short[(city.name, entry["short"])] = entry["name"]
@@ -175,6 +182,61 @@ class Gazetteer:
             return self.regions[key]
         place = self._alias.get(key)
         return place if place is not None and place.kind == "region" else None
+
+    def resolve(self, text: str | None, city: str | None = None) -> Place | None:
+        """The place (province, city or new area, district/county/zone) a name or alias denotes; None if unknown.
+
+        The finest reading wins: ``上海`` is the municipality as a city; ``开发区`` needs ``city``.
+        """
+        if not text:
+            return None
+        key = text.strip()
+        district = self.district(key, city)
+        if district is not None:
+            return district
+        found = self.city(key)
+        if found is not None:
+            return found
+        prov = self.province(key)
+        return self.provinces.get(prov) if prov else None
+
+    def chain(self, place: Place) -> list[str]:
+        """The canonical names containing ``place``, finest first (容东片区 → 容东片区, 容城县, 雄安新区, 河北省)."""
+        names = [place.name]
+        if place.kind == "district":
+            if place.parent:
+                names.append(place.parent)
+            if place.city:
+                names.append(place.city)
+        if place.province and place.province not in names:
+            names.append(place.province)
+        return names
+
+    def area_members(self, area: str) -> list[Place] | None:
+        """The places an area name stands for: a group's members, or the one place; None when unknown."""
+        if area in self.groups:
+            members = [self.resolve(m) for m in self.groups[area]]
+            return [m for m in members if m is not None]
+        place = self.resolve(area)
+        return [place] if place is not None else None
+
+    def within(self, place: Place, area: str) -> bool | None:
+        """Whether ``place`` lies inside ``area`` (a place or group name).
+
+        None when the place is coarser than the area and contains it (河北省 vs 雄安新区: cannot tell), or when
+        the area is unknown to the gazetteer.
+        """
+        members = self.area_members(area)
+        if not members:
+            return None
+        own = self.chain(place)
+        open_ = False
+        for member in members:
+            if member.name in own:
+                return True
+            if place.name in self.chain(member):
+                open_ = True  # the applicant named a wider unit that contains this member
+        return None if open_ else False
 
     def is_jiangsu_city(self, city: str | None) -> bool:
         """True when ``city`` (any spelling) is one of Jiangsu's 13 设区市."""

@@ -35,7 +35,10 @@ Nationality = Literal["chinese", "foreign"]
 LabLevel = Literal["national", "provincial", "none"]
 PartnerRegion = Literal["hong_kong", "macao", "taiwan", "hmt"]
 OffshoreType = Literal["rd_institution", "incubator"]
-TalentProgramme = Literal["shuangchuang", "huaguoshan"]
+Qualification = Literal[
+    "high_tech_enterprise", "tech_sme", "specialized_sme", "little_giant", "innovative_sme", "single_champion",
+    "foreign_invested", "incubated", "sme", "listed_company", "enterprise_tech_center",
+]
 ProjectKind = Literal[
     "city_key_rd", "city_transfer", "provincial_transfer", "city_jiebang", "provincial_st",
     "provincial_jiebang_saima", "provincial_intl", "city_other", "other",
@@ -56,7 +59,10 @@ VALUE_LABELS: dict[str, str] = {
     "national": "国家级", "provincial": "省级",
     "hong_kong": "香港", "macao": "澳门", "taiwan": "台湾", "hmt": "港澳台",
     "rd_institution": "研发机构", "incubator": "孵化机构",
-    "shuangchuang": "江苏省“双创计划”", "huaguoshan": "连云港市花果山英才计划",
+    "high_tech_enterprise": "高新技术企业", "tech_sme": "科技型中小企业", "specialized_sme": "专精特新中小企业",
+    "little_giant": "专精特新“小巨人”企业", "innovative_sme": "创新型中小企业", "single_champion": "制造业单项冠军企业",
+    "foreign_invested": "外商投资企业", "incubated": "在孵企业", "sme": "中小微企业", "listed_company": "上市公司",
+    "enterprise_tech_center": "企业技术中心",
     "city_key_rd": "市重点研发计划项目", "city_transfer": "市科技成果转化计划项目",
     "provincial_transfer": "省科技成果转化项目", "city_jiebang": "市“揭榜挂帅”项目",
     "provincial_st": "省科技计划项目", "provincial_jiebang_saima": "省“揭榜挂帅”“赛马”制项目",
@@ -79,7 +85,13 @@ _VALUE_ALIASES: dict[str, str] = {
     "国家": "national", "全国": "national", "国家级": "national", "省": "provincial", "省级": "provincial",
     "香港": "hong_kong", "澳门": "macao", "台湾": "taiwan", "港澳台": "hmt",
     "研发机构": "rd_institution", "孵化机构": "incubator",
-    "双创计划": "shuangchuang", "江苏省双创计划": "shuangchuang", "花果山英才计划": "huaguoshan",
+    "高新技术企业": "high_tech_enterprise", "高企": "high_tech_enterprise", "国家高新技术企业": "high_tech_enterprise",
+    "科技型中小企业": "tech_sme", "科小": "tech_sme", "专精特新": "specialized_sme",
+    "专精特新企业": "specialized_sme", "专精特新中小企业": "specialized_sme", "小巨人": "little_giant",
+    "专精特新小巨人": "little_giant", "小巨人企业": "little_giant", "创新型中小企业": "innovative_sme",
+    "单项冠军": "single_champion", "外资企业": "foreign_invested", "外商投资企业": "foreign_invested",
+    "在孵企业": "incubated", "孵化器在孵企业": "incubated", "中小企业": "sme", "中小微企业": "sme",
+    "上市公司": "listed_company", "企业技术中心": "enterprise_tech_center",
     "市重点研发计划": "city_key_rd", "市科技成果转化": "city_transfer", "市科技成果转化计划": "city_transfer",
     "省科技成果转化": "provincial_transfer", "市揭榜挂帅": "city_jiebang", "省科技计划": "provincial_st",
     "揭榜挂帅/赛马": "provincial_jiebang_saima", "省揭榜挂帅": "provincial_jiebang_saima",
@@ -157,8 +169,18 @@ OptNationality = Annotated[Nationality | None, BeforeValidator(_enum_value)]
 OptLabLevel = Annotated[LabLevel | None, BeforeValidator(_enum_value)]
 OptPartnerRegion = Annotated[PartnerRegion | None, BeforeValidator(_enum_value)]
 OptOffshoreType = Annotated[OffshoreType | None, BeforeValidator(_enum_value)]
-OptTalentList = Annotated[list[TalentProgramme] | None, BeforeValidator(_enum_list)]
+OptQualifications = Annotated[list[Qualification] | None, BeforeValidator(_enum_list)]
 OptProjectKinds = Annotated[list[ProjectKind] | None, BeforeValidator(_enum_list)]
+
+
+def _text_list(value: Any) -> Any:
+    """A list of free-text names (a string is split at 、，,;；)."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,，、;；]", value) if part.strip()]
+    return value
+
+
+OptTextList = Annotated[list[str] | None, BeforeValidator(_text_list)]
 
 
 def _f(label: str, question: str, group: str, **kw: Any) -> Any:
@@ -201,6 +223,12 @@ class ApplicantProfile(BaseModel):
     registered_city: str | None = _f("注册地所在城市", "贵单位在哪个城市注册？", "unit", max_length=20)
     registered_district: str | None = _f(
         "注册地所在区县（功能板块）", "贵单位的注册地在哪个区县（或功能板块）？", "unit", max_length=30)
+    registered_place: str | None = _f(
+        "注册地（任一级：省、市、新区、区县、园区）", "贵单位注册在哪里？（省、市、新区、区县或园区均可）", "unit",
+        max_length=40)
+    tax_place: str | None = _f("纳税地", "贵单位在哪里纳税（税务登记地）？", "unit", max_length=40)
+    statistics_place: str | None = _f("统计关系所在地", "贵单位的统计关系在哪里（在哪里纳入统计）？", "unit",
+        max_length=40)
     registered_date: DateOrPeriod = _f("注册（成立）日期", "贵单位的注册（成立）日期是哪天？（YYYY-MM-DD）",
         "unit")
     independent_legal_person: YesNo = _f(
@@ -214,6 +242,36 @@ class ApplicantProfile(BaseModel):
         "拥有有效专利等自主知识产权", "贵单位是否拥有有效授权专利等自主知识产权？", "unit")
     annual_revenue_wan: float | None = _f("年销售收入（万元）", "贵单位上年度销售收入是多少万元？", "unit",
         ge=0)
+    total_assets_wan: float | None = _f("资产总额（万元）", "贵单位的资产总额是多少万元？", "unit", ge=0)
+    output_value_wan: float | None = _f("年产值（万元）", "贵单位上年度产值是多少万元？", "unit", ge=0)
+    registered_capital_wan: float | None = _f("注册资本（实缴，万元）", "贵单位实缴注册资本是多少万元？", "unit",
+        ge=0)
+    rd_equipment_value_wan: float | None = _f(
+        "研发仪器设备原值（万元）", "贵单位技术开发（研发）仪器设备原值是多少万元？", "unit", ge=0)
+    project_investment_wan: float | None = _f("项目计划总投资（万元）", "项目计划总投资是多少万元？", "project",
+        ge=0)
+    rd_expense_wan: float | None = _f("年研发费用（万元）", "贵单位上年度研发费用（研究与试验发展经费）是多少万元？",
+        "unit", ge=0)
+    rd_expense_ratio: float | None = _f(
+        "研发费用占营业收入比重（%）", "贵单位研发费用占营业收入的比重是多少（%）？", "unit", ge=0, le=100)
+    revenue_growth_rate: float | None = _f("营业收入增长率（%）", "贵单位营业收入近年增长率是多少（%）？", "unit")
+    employee_count: int | None = _f("职工人数", "贵单位有多少名职工？", "unit", ge=0)
+    rd_staff_count: int | None = _f("研发人员数", "贵单位专职研发（研究与试验发展）人员有多少人？", "unit", ge=0)
+    invention_patent_count: int | None = _f("有效发明专利数", "贵单位拥有多少件有效（授权）发明专利？", "unit",
+        ge=0)
+    qualifications_held: OptQualifications = _f(
+        "已获资质（认定）", "贵单位已获得哪些资质认定？（如高新技术企业、科技型中小企业、专精特新、小巨人、创新型中小企业）",
+        "unit")
+    qualifications_not_held: OptQualifications = _f(
+        "未获的资质（认定）", "贵单位没有哪些资质认定？（如不是高新技术企业，请列出）", "unit")
+    industry: str | None = _f("主营行业（领域）", "贵单位的主营业务属于什么行业或领域？", "unit", max_length=60)
+    dishonest_listed: YesNo = _f(
+        "被列入失信/经营异常名单", "贵单位是否被列入严重失信主体名单、失信被执行人或经营异常名录？", "unit")
+    serious_violation: YesNo = _f(
+        "近年有严重违法违规或行政处罚", "贵单位近年（通知所指年限内）是否有严重违法违规行为或受过相关行政处罚？", "unit")
+    major_accident: YesNo = _f(
+        "近年发生重大安全/质量/环境事故",
+        "贵单位近年（通知所指年限内）是否发生过重大安全、重大质量事故或严重环境违法？", "unit")
     profitable: YesNo = _f("持续盈利", "贵单位近年是否持续实现盈利？", "unit")
     ongoing_projects: OptProjectKinds = _f(
         "单位在研项目类型",
@@ -235,7 +293,7 @@ class ApplicantProfile(BaseModel):
 
     # --- labs, platforms, new R&D institutions ----------------------------------------------------
     key_lab_level: OptLabLevel = _f(
-        "拥有的重点实验室", "贵单位是否拥有全国（国家）重点实验室或江苏省重点实验室？", "platform")
+        "拥有的重点实验室", "贵单位是否拥有全国（国家）重点实验室或省重点实验室？", "platform")
     intl_joint_lab_level: OptLabLevel = _f(
         "国际联合研究中心/联合实验室",
         "贵单位是否拥有国家部委（或省政府有关部门）认定的国际联合研究中心/联合实验室？是哪一级认定的"
@@ -247,8 +305,8 @@ class ApplicantProfile(BaseModel):
         "已获市级以上备案的新型研发机构", "贵单位是否为已获得市级以上备案的新型研发机构？", "platform")
     founder_qualified: YesNo = _f(
         "由合格主体设立或联合组建",
-        "贵机构是否由国内外一流高校、科研机构、高层次人才团队、央企或地方大型国企、世界500强外资企业等来连设立，"
-        "或与本市高校、科研机构、龙头企业联合组建？", "platform")
+        "贵机构是否由国内外一流高校、科研机构、高层次人才团队、央企或地方大型国企、世界500强外资企业等来本地设立，"
+        "或与本地高校、科研机构、龙头企业联合组建？", "platform")
     mixed_ownership: YesNo = _f("多元投资的混合所有制", "贵机构是否为多元投资的混合所有制企业？", "platform")
     senior_staff_count: int | None = _f(
         "高层次专职研发人员及高层管理人员"
@@ -312,7 +370,7 @@ class ApplicantProfile(BaseModel):
     rd_investment_wan: float | None = _f("项目研发总投入（万元）", "项目研发总投入是多少万元？", "project",
         ge=0)
     has_local_demo_site: YesNo = _f(
-        "在本市有应用示范地或技术应用单位", "项目在连云港市是否有明确的应用示范地或技术应用单位？", "project")
+        "在本地有应用示范地或技术应用单位", "项目在通知所在地是否有明确的应用示范地或技术应用单位？", "project")
     project_duration_years: float | None = _f("项目实施期限（年）", "项目计划几年完成？", "project", ge=0)
 
     # --- the person concerned (applicant person / project leader / introduced talent) ----------------
@@ -327,21 +385,19 @@ class ApplicantProfile(BaseModel):
                                     ge=1900, le=2100)
     age: int | None = _f("年龄（周岁，按申报年度）", "申请人今年多少周岁？", "person", ge=0, le=120)
     nationality: OptNationality = _f("国籍", "（引进人才）是外国籍还是中国籍？", "person")
-    selected_talent_programmes: OptTalentList = _f(
-        "已入选的人才计"
-            "划", "（引进人才）是否已入选江苏省“双创计划”或连云港市花果山英才计划？（没有请答“无”"
-                "）", "person")
+    selected_talent_programmes: OptTextList = _f(
+        "已入选的人才计划", "（引进人才/申请人）已入选过哪些人才计划？请写出名称（没有请答“无”）", "person")
     holds_senior_position_abroad: YesNo = _f(
         "在国外担任副教授及以上或高级职务",
         "（引进人才）是否在国外著名高校、科研院所担任相当于副教授及以上职务，或在国际知名企业、机构担任高级"
             "职务？", "person")
     exceptional_talent: YesNo = _f(
         "有突出成绩或急需紧缺（可破格"
-            "）", "（引进人才）是否属于有突出成绩或我市急需紧缺、可破格申报的人才？", "person")
-    arrival_date: DateOrPeriod = _f("来连工作日期", "（引进人才）何时来连云港工作（参与科技研发等）？",
-        "person")
+            "）", "（引进人才）是否属于有突出成绩或本地急需紧缺、可破格申报的人才？", "person")
+    local_arrival_date: DateOrPeriod = _f(
+        "来本地工作日期", "（引进人才）何时来通知所在地工作（参与科技研发等）？", "person")
     agreement_date: DateOrPeriod = _f("签订意向性协议日期", "与引进人才签订意向性协议的日期是？", "person")
-    full_time_3_years: YesNo = _f("入选后能在本市全职工作3年", "（引进人才）入选后能否在连云港全职工作3年？",
+    full_time_3_years: YesNo = _f("入选后能在本地全职工作3年", "（引进人才）入选后能否在通知所在地全职工作3年？",
         "person")
     has_work_permit: YesNo = _f("已办理外国人工作许可证", "（引进人才）是否已办理外国人工作许可证？",
         "person")
@@ -369,6 +425,8 @@ class ApplicantProfile(BaseModel):
     def _normalise_places(self) -> ApplicantProfile:
         """Canonical place names; fill city/province from a district; reject contradictions."""
         gaz = load_gazetteer()
+        if self.registered_place:
+            self._place_fields(gaz)
         if self.registered_province:
             self.registered_province = gaz.province(self.registered_province) or self.registered_province
         if self.registered_city:
@@ -408,6 +466,32 @@ class ApplicantProfile(BaseModel):
         if self.confirmed_criteria is not None:
             self.confirmed_criteria = sorted({c.strip() for c in self.confirmed_criteria if c.strip()})
         return self
+
+    def _place_fields(self, gaz: Any) -> None:
+        """A registered place given as text at any level fills the province/city/district it resolves to."""
+        place = gaz.resolve(self.registered_place, self.registered_city)
+        if place is None:
+            return
+        self.registered_place = place.name
+        if place.kind == "district":
+            self.registered_district = self.registered_district or place.name
+        elif place.kind == "city":
+            self.registered_city = self.registered_city or place.name
+        else:
+            self.registered_province = self.registered_province or place.name
+
+    def place_of(self, fact: str) -> Any:
+        """The gazetteer place of a place fact (``registered`` uses the finest of district/city/province/place)."""
+        gaz = load_gazetteer()
+        if fact == "registered":
+            for text in (self.registered_district, self.registered_city, self.registered_place,
+                         self.registered_province):
+                place = gaz.resolve(text, self.registered_city) if text else None
+                if place is not None:
+                    return place
+            return None
+        text = getattr(self, fact)
+        return gaz.resolve(text, self.registered_city) if text else None
 
     # ------------------------------------------------------------------ construction
     @classmethod

@@ -5,11 +5,20 @@ each programme lists criteria: id, kind (hard / advisory / reminder), descriptio
 named condition with its parameters, optional applicability (``when`` / ``unless``), and the reference —
 section path and the verbatim quote of the clause. Criteria shared by several programmes of a notice are
 written once under ``shared`` and included by id.
+
+Every rule has a review ``status``: ``reviewed`` (hand-written seed rules, and drafts a person accepted) or
+``draft`` (drafted from the notice text, not yet reviewed), and a ``certain`` flag: a rule whose clause was
+not parsed with certainty never rules an applicant out (the checker turns its "not met" into a question).
+Rules are read from the repo's ``rules/`` (seed rules) and from a data directory of reviewed or drafted rules
+per notice; a seed programme overrides a data-dir programme of the same id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import types
+import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +34,10 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 Kind = Literal["hard", "advisory", "reminder"]
 KINDS: tuple[str, ...] = ("hard", "advisory", "reminder")
+RuleStatus = Literal["draft", "reviewed"]
+STATUSES: tuple[str, ...] = ("draft", "reviewed")
+#: The note a ruling carries when it rests on any rule not yet reviewed by a person.
+DRAFT_NOTE = "依据系统自动整理的申报条件，尚未经人工审核"
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,10 @@ class Criterion:
         unless: does not apply when a named fact has one of the listed values (unknown → applies).
         confirm_question: asked when the facts are known but the notice leaves the case open.
         reference: the clause.
+        status: ``reviewed`` or ``draft`` (drafted from the text, not yet reviewed).
+        certain: False when the drafter could not parse the clause with certainty: never ``not met``.
+        reviewed_by: who reviewed (accepted/edited/added) the rule.
+        reviewed_at: when (ISO date-time).
     """
 
     id: str
@@ -72,6 +89,15 @@ class Criterion:
     unless: dict[str, tuple[Any, ...]]
     confirm_question: str | None
     reference: Reference
+    status: RuleStatus = "reviewed"
+    certain: bool = True
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        """True for a rule not yet reviewed by a person."""
+        return self.status == "draft"
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,53 @@ def _tuple_map(raw: Any, where: str) -> dict[str, tuple[Any, ...]]:
     return out
 
 
+def _accepts(annotation: Any, value: Any) -> bool:
+    """Loose runtime check of a parameter value against its annotation (str, float, bool, list[str], dict …)."""
+    if annotation is inspect.Parameter.empty or annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_accepts(a, value) for a in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation in (str, bool):
+        return isinstance(value, annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation) or (Any,)
+        return isinstance(value, list) and all(_accepts(inner, v) for v in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    return True
+
+
+def check_params(condition: str, params: dict[str, Any], where: str) -> None:
+    """Raise RuleError unless ``params`` fit the condition's keyword parameters (names, required, types).
+
+    ``fact`` / ``facts`` values must name profile fields.
+    """
+    func = get_condition(condition)
+    sig = inspect.signature(func)
+    hints = typing.get_type_hints(func)
+    accepted = {n: prm for n, prm in sig.parameters.items() if prm.kind == inspect.Parameter.KEYWORD_ONLY}
+    for key, value in params.items():
+        if key not in accepted:
+            raise RuleError(f"{where}：条件 {condition} 没有参数 {key!r}（可用：{'、'.join(accepted) or '无'}）。")
+        if not _accepts(hints.get(key, Any), value):
+            raise RuleError(f"{where}：条件 {condition} 的参数 {key}={value!r} 类型不对。")
+    for name, prm in accepted.items():
+        if prm.default is inspect.Parameter.empty and name not in params:
+            raise RuleError(f"{where}：条件 {condition} 缺少参数 {name!r}。")
+    named = [params["fact"]] if isinstance(params.get("fact"), str) else []
+    named += list(params.get("facts") or []) + list((params.get("dates") or {}).keys())
+    for f in named:
+        if f not in ApplicantProfile.model_fields:
+            raise RuleError(f"{where}：参数引用了不存在的申请人字段 {f!r}。")
+
+
 def _criterion(raw: dict[str, Any], defaults: dict[str, str], where: str) -> Criterion:
     try:
         cid = str(raw["id"])
@@ -135,15 +208,33 @@ def _criterion(raw: dict[str, Any], defaults: dict[str, str], where: str) -> Cri
         raise RuleError(f"{where}：硬性条件和一般要求必须给出 condition。")
     if cond is not None:
         get_condition(cond)
-    params = dict(raw.get("params") or {})
-    for key, value in params.items():
-        if isinstance(value, dt.date):  # YAML turns 2023-01-01 into a date; conditions take ISO strings
-            params[key] = value.isoformat()
+    params = _iso_dates(dict(raw.get("params") or {}))
+    if cond is not None:
+        check_params(cond, params, where)
+    status = raw.get("status", defaults.get("status", "reviewed"))
+    if status not in STATUSES:
+        raise RuleError(f"{where}：status 应为 {'/'.join(STATUSES)}，收到 {status!r}。")
+    certain = raw.get("certain", True)
+    if not isinstance(certain, bool):
+        raise RuleError(f"{where}：certain 应为 true/false，收到 {certain!r}。")
+    review = raw.get("review") or {}
     return Criterion(
         id=cid, kind=kind, description=description, facts=facts, condition=cond, params=params,
         when=_tuple_map(raw.get("when"), where), unless=_tuple_map(raw.get("unless"), where),
-        confirm_question=raw.get("confirm_question"), reference=reference,
+        confirm_question=raw.get("confirm_question"), reference=reference, status=status, certain=certain,
+        reviewed_by=review.get("by"), reviewed_at=None if review.get("at") is None else str(review.get("at")),
     )
+
+
+def _iso_dates(value: Any) -> Any:
+    """YAML turns 2023-01-01 into a date; conditions take ISO strings (also inside dicts and lists)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    return value
 
 
 def load_rule_file(path: Path) -> list[Programme]:
@@ -157,9 +248,20 @@ def load_rule_file(path: Path) -> list[Programme]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"无法读取{where}：{exc}。请检查文件是否存在且为合法 YAML。") from None
+    return load_rule_data(data, where)
+
+
+def load_rule_data(data: Any, where: str = "规则数据") -> list[Programme]:
+    """The programmes of one parsed rule file (a mapping with file, notice_id, notice, programmes).
+
+    Raises:
+        RuleError: a missing key, an unknown condition, bad params or an unknown profile field.
+    """
+    if not isinstance(data, dict):
+        raise RuleError(f"{where} 应为 YAML 映射（含 file、notice_id、notice、programmes）。")
     try:
         defaults = {"file": str(data["file"]), "notice_id": str(data["notice_id"]),
-            "notice": str(data["notice"])}
+            "notice": str(data["notice"]), "status": str(data.get("status", "reviewed"))}
         shared = {str(c["id"]): _criterion(c, defaults, where) for c in data.get("shared") or []}
         programmes = []
         for raw in data["programmes"]:
@@ -206,15 +308,32 @@ class RuleBook:
         return list(seen.values())
 
 
+    def merged(self, other: RuleBook) -> RuleBook:
+        """This book plus ``other``'s programmes whose ids this book does not define (this one overrides)."""
+        progs = dict(other.programmes)
+        progs.update(self.programmes)
+        return RuleBook(progs)
+
+
 @lru_cache(maxsize=4)
-def load_rules(rules_dir: Path = RULES_DIR) -> RuleBook:
-    """All rule files in ``rules_dir`` (cached).
+def load_rules(rules_dir: Path = RULES_DIR, data_rules_dir: Path | None = None) -> RuleBook:
+    """All rule files in ``rules_dir`` (cached), merged with the per-notice files of ``data_rules_dir``.
+
+    A programme defined in ``rules_dir`` (the reviewed seed rules) overrides one of the same id in the data
+    dir. Draft and reviewed data-dir files are both loaded; their rules carry their own status.
 
     Raises:
         RuleError: a malformed file, or a programme/criterion id defined twice with different content.
     """
+    seed = _load_dir(rules_dir, required=True)
+    if data_rules_dir is None or not data_rules_dir.is_dir():
+        return seed
+    return seed.merged(_load_dir(data_rules_dir, required=False))
+
+
+def _load_dir(rules_dir: Path, required: bool) -> RuleBook:
     files = sorted(rules_dir.glob("*.yaml"))
-    if not files:
+    if not files and required:
         raise RuleError(f"规则目录 {rules_dir} 中没有 .yaml 规则文件。")
     programmes: dict[str, Programme] = {}
     by_id: dict[str, Criterion] = {}

@@ -120,7 +120,7 @@ FACTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("发明专利还在申请中", {"has_granted_invention_patent": False}, []),
     ("合作方在新加坡", {"partner_country": "新加坡"}, ["registered_city"]),
     ("与香港大学合作", {"partner_region": "hong_kong"}, []),
-    ("外籍专家，2023年6月来连工作", {"nationality": "foreign", "arrival_date": "2023-06"},
+    ("外籍专家，2023年6月来连工作", {"nationality": "foreign", "local_arrival_date": "2023-06"},
         ["registered_date"]),
     ("2024年2月签订了意向性协议", {"agreement_date": "2024-02"}, []),
     ("没有入选任何人才计划", {"selected_talent_programmes": []}, []),

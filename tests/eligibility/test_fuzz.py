@@ -63,11 +63,11 @@ _VALUES = {
     "partner_country": st.sampled_from(["新加坡", "德国", "以色列", "泰国"]),
     "partner_region": st.sampled_from(["hong_kong", "taiwan"]),
     "nationality": st.sampled_from(["foreign", "chinese"]),
-    "selected_talent_programmes": st.lists(st.sampled_from(["shuangchuang", "huaguoshan"]), max_size=1),
+    "selected_talent_programmes": st.lists(st.sampled_from(["江苏省双创计划", "花果山英才计划", "某省百人计划"]), max_size=1),
     "tech_service_revenue_share": st.floats(0, 100, allow_nan=False),
     "has_granted_invention_patent_3y": st.booleans(),
     "has_own_ip": st.booleans(),
-    "arrival_date": st.sampled_from(["2022-12", "2023-01-01", "2023"]),
+    "local_arrival_date": st.sampled_from(["2022-12", "2023-01-01", "2023"]),
     "overseas_institution_date": st.sampled_from(["2022-12-31", "2023-01", "2024-06-30"]),
     "offshore_institution_type": st.sampled_from(["rd_institution", "incubator"]),
 }
