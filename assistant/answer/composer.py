@@ -74,9 +74,14 @@ class CitedAnswerComposer:
         window = 5 if set(types) & {"docno", "code", "contact"} else 3
         head = list(retrieved[:window])
 
+        # a guide code the question names (编号4002) is answered by the clause listing that very code
+        codes = re.findall(r"(?<!\d)(\d{4})(?![\d年])", question) if "code" in types else []
+
         def answering(r: RetrievedClause) -> float:
             best = 0.0
             for sentence in split_sentences(r.chunk.text):
+                if codes and any(re.search(rf"(?<!\d){c}(?!\d)", sentence) for c in codes):
+                    best = max(best, 100.0)
                 if any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                     best = max(best, 1.0 + sum(1 for t in set(terms) if len(t) >= 2 and t in sentence))
             return best

@@ -191,16 +191,66 @@ class AnswerService:
             return offline
 
     def retrieve(self, question: str, k: int = CONTEXT_K) -> list[RetrievedClause]:
-        """Clause search (also the agent's tool)."""
-        return self.retriever.run(question, k=k)
+        """Clause search (also the agent's ``search_clauses`` tool): the clauses the offline answer would rank
+        first — routed, region-sorted and focused exactly as :meth:`offline` does."""
+        decision = self.route(question, None)
+        return self.ranked_clauses(question, decision)[:k]
+
+    # -- routing (issue 13): one retrieval path for the offline answer, the agent, search and lookup ----------
+    @property
+    def routed(self) -> Any:
+        """The routed retriever over the live index (``assistant.routing.RoutedRetriever``)."""
+        from assistant.routing import RoutedRetriever, router_for
+
+        retriever = self.retriever
+        return RoutedRetriever(retriever, router_for(retriever.index, self.registry()))
+
+    def route(self, q: str, session: Session | None) -> Any:
+        """Which notices the question is about (a follow-up stays on the session's notices); remembered."""
+        previous = tuple(session.notices) if session is not None else ()
+        last = session.last_question if session is not None else None
+        decision = self.routed.router.run(q, previous=previous, previous_question=last)
+        if session is not None and decision.notice_ids:
+            session.notices = list(decision.notice_ids)
+        return decision
+
+    def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K) -> list[RetrievedClause]:
+        """Routed retrieval, then the focus step: another city's clause never leads, and among the first few
+        a clause holding the asked kind of span (amount, date …) with the question's terms comes first."""
+        retrieved = self.routed.run(q, k=k, decision=decision)
+        focus = self._focus()
+        retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
+        terms = self.retriever.index.bm25.tokenizer.tokens(q)
+        return self.composer._rank_for_answer(q, retrieved, terms)
+
+    @staticmethod
+    def _one_notice(ranked: list[RetrievedClause], decision: Any) -> list[RetrievedClause]:
+        """Clauses of the lead clause's notice first: an answer never mixes several notices' clauses."""
+        if not ranked or len(getattr(decision, "families", ())) < 2:
+            return ranked
+        fam = decision.family_of(ranked[0].chunk.doc_id)
+        if fam is None:
+            return ranked
+        return [r for r in ranked if r.chunk.doc_id in fam.doc_ids] + [
+            r for r in ranked if r.chunk.doc_id not in fam.doc_ids]
+
+    @staticmethod
+    def _with_route_note(record: AnswerRecord, decision: Any) -> AnswerRecord:
+        """The answer says which notice it used (latest of a series) or which ones fit equally."""
+        note = decision.note() if decision is not None else ""
+        if note and not record.refused:
+            record.answer = f"{record.answer}\n\n{note}"
+            record.notices.append(note)
+        return record
 
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
         """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
         retriever = self.retriever
-        retrieved = retriever.run(q, k=CONTEXT_K)
+        decision = self.route(q, session)
+        retrieved = self.ranked_clauses(q, decision)
         facts = {**session.facts, **extracted.facts}
         if self._is_eligibility(q, extracted, session):
-            candidates = self._candidates(extracted, session)
+            candidates = self._routed_candidates(self._candidates(extracted, session), decision)
             if candidates:
                 session.facts = facts
                 session.programme_id = candidates[0] if len(candidates) == 1 else session.programme_id
@@ -208,11 +258,9 @@ class AnswerService:
                 return self._eligibility(q, facts, candidates, retrieved)
         session.pending_eligibility = False
         focus = self._focus()
-        # a clause of another city's notice never leads an answer about this city
-        retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
-        decision = self.gate.run(q, retrieved, retriever.index.chunks, retriever.index.bm25)
-        if decision.refuse:
-            log.debug("refused: %s", decision.reason)
+        gate = self.gate.run(q, retrieved, retriever.index.chunks, retriever.index.bm25)
+        if gate.refuse:
+            log.debug("refused: %s", gate.reason)
             return self.composer.refusal(retrieved, hotline=self._hotline(retrieved))
         named = focus.run(q)
         unstated = self.gate.unstated_detail(q, named, retriever.index.chunks)
@@ -222,8 +270,19 @@ class AnswerService:
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
         terms = retriever.index.bm25.tokenizer.tokens(q)
-        record = self.composer.run(q, retrieved, terms)
-        return self.catalogue_facts.run(q, record, self.registry(), self._locate)
+        record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
+        record.contexts = [r.chunk.text for r in retrieved]
+        record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
+        return self._with_route_note(record, decision)
+
+    def _routed_candidates(self, candidates: list[str], decision: Any) -> list[str]:
+        """Programmes an eligibility question is ruled on: only those of the notice it is routed to (never a
+        programme of another city or year); the extractor's candidates when routing named no notice."""
+        routed = set(getattr(decision, "programmes", ()) or ())
+        if not routed:
+            return candidates
+        inside = [c for c in candidates if c in routed]
+        return inside or ([] if candidates and decision.routed and not decision.kept else candidates)
 
     def registry(self) -> Any:
         """The notice catalogue of the live index (rebuilt when the index was reloaded)."""

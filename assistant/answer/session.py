@@ -25,6 +25,7 @@ class Session:
     facts: dict[str, Any] = field(default_factory=dict)
     programme_id: str | None = None
     pending_eligibility: bool = False
+    notices: list[str] = field(default_factory=list)  # the notice ids the conversation is about (routing)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -38,6 +39,7 @@ class Session:
         self.facts.clear()
         self.programme_id = None
         self.pending_eligibility = False
+        self.notices = []
 
 
 class FollowUpResolver:

@@ -26,13 +26,14 @@ def run(args: argparse.Namespace) -> int:
     from assistant.answer.service import clean_question
     from assistant.errors import InputError
     from assistant.index import HybridRetriever, RetrievalFilters, cached_index
+    from assistant.routing import routed_retriever
 
     if args.k < 1 or args.k > 100:
         raise InputError(f"--k 必须在 1 到 100 之间，收到 {args.k}。")
     # the same cleaning as questions (control characters, undecodable bytes, length), before the index loads
     query = None if args.query is None else clean_question(args.query)
     filters = RetrievalFilters(region=args.region, year=args.year, programme=args.programme)
-    retriever = HybridRetriever(cached_index())
+    retriever = routed_retriever(HybridRetriever(cached_index()))  # the same routed path as answers
     if query is None:
         print("条款检索（输入空行或 Ctrl-D 退出）")
         while True:

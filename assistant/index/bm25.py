@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -46,6 +49,62 @@ class BM25Index:
         self._idf = {
             tok: math.log(1 + (self.n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for tok, p in self._postings.items()
         }
+
+    def scores_in(self, query: str, ranges: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 scores of the texts in the position ranges ``[start, end)`` only (a routed notice's clauses):
+        the cost grows with the postings inside the ranges, not with the corpus.
+
+        Returns:
+            the positions with a non-zero score (ascending) and their scores.
+        """
+        acc: dict[int, float] = {}
+        for tok in set(self.tokenizer.tokens(query)):
+            p = self._postings.get(tok)
+            if p is None:
+                continue
+            idx, tf = p
+            for start, end in ranges:
+                lo, hi = int(np.searchsorted(idx, start)), int(np.searchsorted(idx, end))
+                if lo == hi:
+                    continue
+                sub, stf = idx[lo:hi], tf[lo:hi]
+                vals = self._idf[tok] * stf * (self.k1 + 1) / (stf + self._norm[sub])
+                for i, v in zip(sub.tolist(), vals.tolist(), strict=True):
+                    acc[i] = acc.get(i, 0.0) + v
+        pos = np.array(sorted(acc), dtype=np.int64)
+        return pos, np.array([acc[i] for i in pos.tolist()], dtype=np.float32)
+
+    # -- persistence: built at ingest, loaded at start ---------------------------------------------------
+    @staticmethod
+    def key(ids: Sequence[str]) -> str:
+        """What a saved index was built over (the ordered chunk ids, which hash their text)."""
+        return hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()
+
+    def save(self, path: Path, key: str) -> None:
+        """Write the index atomically (a temp file renamed over the old one)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"key": key, "k1": self.k1, "b": self.b, "n": self.n, "avgdl": self.avgdl, "norm": self._norm,
+                   "postings": self._postings, "idf": self._idf}
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, key: str, tokenizer: ChineseTokenizer | None = None) -> BM25Index | None:
+        """The saved index when it was built over ``key``'s chunks, else None (then it is rebuilt)."""
+        try:
+            with path.open("rb") as fh:
+                payload = pickle.load(fh)  # noqa: S301 - our own file in the data dir
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None
+        if not isinstance(payload, dict) or payload.get("key") != key:
+            return None
+        self = cls.__new__(cls)
+        self.k1, self.b, self.n, self.avgdl = payload["k1"], payload["b"], payload["n"], payload["avgdl"]
+        self.tokenizer = tokenizer or ChineseTokenizer()
+        self._norm, self._postings, self._idf = payload["norm"], payload["postings"], payload["idf"]
+        return self
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for ``query`` (zeros when no term matches)."""

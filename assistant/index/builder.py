@@ -16,7 +16,8 @@ from typing import Any
 
 from assistant.config import Settings, get_settings
 from assistant.errors import IngestError, StoreError
-from assistant.index.clause_index import embedding_units, make_embedder, make_store
+from assistant.index.bm25 import BM25Index
+from assistant.index.clause_index import bm25_path, embedding_units, index_text, make_embedder, make_store
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.store import IndexSnapshot, SourceEntry
 from assistant.ingest.catalogue import NoticeCatalogue
@@ -198,6 +199,10 @@ class IndexBuilder:
                 vecs = self.embedder.embed_passages(texts, progress=_tick)[which]
                 store.add(todo, vecs)
             report.embedded = self.embedder.computed - before
+            # the lexical index is built here, once, and loaded at start (not rebuilt by every process)
+            live_chunks = [live[cid] for cid in live_ids]
+            BM25Index([index_text(c) for c in live_chunks]).save(bm25_path(self.settings.data_dir),
+                                                                   BM25Index.key(live_ids))
             new.save(self.settings.data_dir)  # the switch: from here on queries see the new index
             stale = set(old.chunks) - set(live) if old else set()
             if stale:

@@ -114,12 +114,23 @@ class ClauseIndex:
             settings=settings,
             snapshot=snapshot,
             chunks=chunks,
-            bm25=BM25Index([index_text(c) for c in chunks]),
+            bm25=load_or_build_bm25(settings.data_dir, chunks),
             store=store,
             embedder=embedder,
             position={c.chunk_id: i for i, c in enumerate(chunks)},
             mtime=snap_path.stat().st_mtime,
         )
+
+    def doc_ranges(self, doc_ids: Sequence[str]) -> list[tuple[int, int]]:
+        """Position ranges ``[start, end)`` of the documents' clauses (a document's clauses are contiguous)."""
+        spans = getattr(self, "_doc_spans", None)
+        if spans is None:
+            spans = {}
+            for i, c in enumerate(self.chunks):
+                s, _ = spans.get(c.doc_id, (i, i))
+                spans[c.doc_id] = (s, i + 1)
+            self._doc_spans = spans
+        return sorted(spans[d] for d in dict.fromkeys(doc_ids) if d in spans)
 
     def is_stale(self) -> bool:
         """True when a newer snapshot has been written since this one was loaded."""
@@ -127,6 +138,27 @@ class ClauseIndex:
             return IndexSnapshot.path_in(self.settings.data_dir).stat().st_mtime != self.mtime
         except OSError:
             return True
+
+
+def bm25_path(data_dir: Path) -> Path:
+    """Where the lexical index of a data dir is saved (next to the snapshot)."""
+    return data_dir / "index" / "bm25.pkl"
+
+
+def load_or_build_bm25(data_dir: Path, chunks: Sequence[Chunk], save: bool = True) -> BM25Index:
+    """The BM25 index saved at ingest when it matches the live chunks; else built (and saved for next time)."""
+    key = BM25Index.key([c.chunk_id for c in chunks])
+    path = bm25_path(data_dir)
+    loaded = BM25Index.load(path, key)
+    if loaded is not None:
+        return loaded
+    built = BM25Index([index_text(c) for c in chunks])
+    if save:
+        try:
+            built.save(path, key)
+        except OSError:  # a read-only data dir still answers, it only rebuilds each start
+            pass
+    return built
 
 
 def _check_vectors(settings: Settings, store: ChromaClauseStore, expected: int) -> None:

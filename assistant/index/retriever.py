@@ -23,6 +23,7 @@ class RetrievalFilters:
     year: int | None = None
     programme: str | None = None
     doc_id: str | None = None
+    doc_ids: frozenset[str] | None = None  # the routed notices' documents: ranked alone, cost by their size
 
     def accepts(self, chunk: Chunk) -> bool:
         """Whether a chunk passes every filter set."""
@@ -33,12 +34,21 @@ class RetrievalFilters:
             return False
         if self.programme and self.programme not in str(m.get("programmes", "")).split(","):
             return False
+        if self.doc_ids is not None and chunk.doc_id not in self.doc_ids:
+            return False
         return not (self.doc_id and chunk.doc_id != self.doc_id)
 
     @property
     def empty(self) -> bool:
         """No filter set."""
-        return not (self.region or self.year or self.programme or self.doc_id)
+        return not (self.region or self.year or self.programme or self.doc_id or self.doc_ids is not None)
+
+    def where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` of the document filter (the other filters are checked on the hits)."""
+        ids = sorted(self.doc_ids or ()) if self.doc_ids is not None else ([self.doc_id] if self.doc_id else [])
+        if not ids:
+            return None
+        return {"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}}
 
 
 class HybridRetriever:
@@ -95,24 +105,43 @@ class HybridRetriever:
         filters = filters or RetrievalFilters()
         n_cand = max(self.candidates, k)
 
-        bm25 = self.index.bm25.scores(query)
-        if not filters.empty:
-            mask = np.array([filters.accepts(c) for c in chunks], dtype=bool)
-            bm25 = np.where(mask, bm25, 0.0)
-        bm25_order = [int(i) for i in np.argsort(-bm25, kind="stable")[:n_cand] if bm25[i] > 0]
+        routed = filters.doc_ids is not None or filters.doc_id is not None
+        if routed:
+            # only the routed documents' clauses are scored, lexically and densely
+            ranges = self.index.doc_ranges(sorted(filters.doc_ids or ()) or [str(filters.doc_id)])
+            pos, vals = self.index.bm25.scores_in(query, ranges)
+            keep = [j for j, i in enumerate(pos.tolist()) if filters.accepts(chunks[i])]
+            pos, vals = pos[keep], vals[keep]
+            order = np.lexsort((pos, -vals))[:n_cand]
+            bm25_order = [int(pos[j]) for j in order if vals[j] > 0]
+            best_bm25 = float(vals.max()) if len(vals) else 0.0
+            n_in = sum(e - s for s, e in ranges)
+            qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
+            hits = self.index.store.query(qvec, max(1, min(n_in, n_cand)), where=filters.where())
+            dense_hits = [(self.index.position[cid], sim) for cid, sim in hits if cid in self.index.position]
+            dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])][:n_cand]
+        else:
+            bm25 = self.index.bm25.scores(query)
+            if not filters.empty:
+                mask = np.array([filters.accepts(c) for c in chunks], dtype=bool)
+                bm25 = np.where(mask, bm25, 0.0)
+            bm25_order = [int(i) for i in np.argsort(-bm25, kind="stable")[:n_cand] if bm25[i] > 0]
+            best_bm25 = float(bm25.max()) if len(bm25) else 0.0
 
-        # e5's cost grows with the text (≈5 s for a 2,000-character paste on this machine) while its meaning is
-        # in the first sentences: BM25 gets the whole question, the dense ranker its head
-        qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
-        n_dense = min(len(chunks), n_cand if filters.empty else n_cand * 5)
-        dense_hits = [(self.index.position[cid], sim) for cid, sim in self.index.store.query(qvec, n_dense)
-                      if cid in self.index.position]
-        if not filters.empty:
-            dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])]
-        dense_hits = dense_hits[:n_cand]
+            # e5's cost grows with the text (≈5 s for a 2,000-character paste on this machine) while its meaning
+            # is in the first sentences: BM25 gets the whole question, the dense ranker its head
+            qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
+            n_dense = min(len(chunks), n_cand if filters.empty else n_cand * 5)
+            dense_hits = [(self.index.position[cid], sim) for cid, sim in self.index.store.query(qvec, n_dense)
+                          if cid in self.index.position]
+            if not filters.empty:
+                dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])]
+            dense_hits = dense_hits[:n_cand]
 
+        # ties (equal similarities of duplicate texts) are broken by position, so a question always gets the
+        # same ranking from the same index
+        dense_hits.sort(key=lambda h: (-round(h[1], 6), h[0]))
         best_dense = max((s for _, s in dense_hits), default=0.0)
-        best_bm25 = float(bm25.max()) if len(bm25) else 0.0
         self.last_signals = {"best_dense": best_dense, "best_bm25": best_bm25}
         if best_dense < self.min_dense and best_bm25 < self.min_bm25:
             return []
@@ -125,7 +154,7 @@ class HybridRetriever:
         for i in self._code_hits(query):
             if filters.empty or filters.accepts(chunks[i]):
                 fused[i] = fused.get(i, 0.0) + self.bm25_weight / (self.rrf_k + 1)
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        ranked = sorted(fused.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[:k]
         return [RetrievedClause(chunk=chunks[i], score=s) for i, s in ranked]
 
 

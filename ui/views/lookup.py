@@ -47,7 +47,7 @@ def _results(index: Any) -> None:
     query, region, year, programme, k = args
     with state.user_errors():
         service = state.service()
-        retriever = service.retriever
+        retriever = service.routed  # the same routed retrieval as answers and the agent's search tool
         filters = RetrievalFilters(region=None if region == ANY else region,
                                    year=None if year == ANY else int(year),
                                    programme=None if programme == ANY else programme)
