@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.answer.composer import question_parts
 from assistant.catalogue.registry import STATUS_OPEN
 from assistant.models import AnswerRecord, Citation
 
@@ -61,14 +62,22 @@ class CatalogueFactAdder:
             record.answer = (f"{line}\n{record.answer}" if _ASKS_STATUS.search(question)
                              else f"{record.answer}\n{line}")
             self._cite(record, notice, quotes[:2], locate)
-        if _ASKS_CONTACT.search(question) and not _PHONE.search(record.answer.split("\n")[0]):
+        said = record.answer.split("\n\n依据条款")[0]
+        if _ASKS_CONTACT.search(question) and not _PHONE.search(said):
             people = [c for c in notice.contacts if c.get("phones")]
             if people:
                 parts = []
                 for c in people[:3]:
                     who = "，".join(x for x in (c.get("unit"), c.get("person")) if x)
                     parts.append(f"{who + '，' if who else ''}电话 {'、'.join(c['phones'])}")
-                record.answer = f"《{notice.title}》的联系方式：{'；'.join(parts)}。\n{record.answer}"
+                line = f"《{notice.title}》的联系方式：{'；'.join(parts)}。"
+                # the contact leads only when it is what the question asks first; otherwise the answer to the
+                # first part leads and the contact follows it
+                if _ASKS_CONTACT.search(question_parts(question)[0]):
+                    record.answer = f"{line}\n{record.answer}"
+                else:
+                    head, sep, rest = record.answer.partition("\n\n依据条款")
+                    record.answer = f"{head}\n{line}{sep}{rest}"
                 self._cite(record, notice, [c["quote"] for c in people[:3] if c.get("quote")], locate)
         return record
 

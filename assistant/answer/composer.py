@@ -19,6 +19,39 @@ _WS = re.compile(r"\s+")
 _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备|分别)")
 
 
+_PART_END = re.compile(r"[？?]+")
+_LIST_INTRO = re.compile(r"(下列|以下|如下).{0,12}[：:]?$|[：:]$")
+_LIST_ITEM = re.compile(r"^\s*([（(]?[\d一二三四五六七八九十]+[）)．.、])")
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a several-part question ("最多报几个？什么时候截止？发到哪？"), each a question of its own;
+    one part for an ordinary question."""
+    parts = [p.strip("，,。 ") for p in _PART_END.split(question)]
+    parts = [p for p in parts if len(p) >= 3]
+    if len(parts) < 2:
+        parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p)]
+    return parts if len(parts) >= 2 else [question]
+
+
+def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str]:
+    """The spans, each one that introduces a list ("须符合下列条件之一：") followed by the list's items."""
+    sents = split_sentences(text)
+    out: list[str] = []
+    for span in spans:
+        out.append(span)
+        if span not in sents or not (_LIST_INTRO.search(span) or _LIST_INTRO.search(span.split("：")[0] + "：")
+                                     and "：" in span):
+            continue
+        i = sents.index(span) + 1
+        # the items of the list: the span itself may hold item 1, the next sentences the rest
+        while i < len(sents) and len(out) < len(spans) + limit and _LIST_ITEM.match(sents[i]):
+            if sents[i] not in out:
+                out.append(sents[i])
+            i += 1
+    return out
+
+
 def squash(text: str) -> str:
     """Text with runs of whitespace folded (for display; quotes stay verbatim but for spacing)."""
     return _WS.sub(" ", text).strip()
@@ -55,13 +88,63 @@ class CitedAnswerComposer:
             for q in quotes:
                 citations.append(Citation(notice=r.chunk.title, section=r.chunk.section, quote=q))
             blocks.append(f"《{r.chunk.title}》{r.chunk.section}：" + "……".join(f"“{squash(q)}”" for q in quotes))
-        lead_clause = ranked[0]
         open_question = bool(_OPEN_QUESTION.search(question))
-        lead = "……".join(s.text for s in best_spans(question, lead_clause.chunk.text, terms,
-                                                     limit=2 if open_question else 1))
-        answer = (f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}\n\n依据条款：\n"
-                  + "\n".join(f"{i}. {b}" for i, b in enumerate(blocks, 1)))
+        # a question of several parts ("几号截止？交到哪？找谁？"): each part answered by its own clause, the
+        # first part's answer leading
+        answers = self.part_answers(question, ranked, terms)
+        if answers:
+            lead_clause, lead = answers[0]
+        else:
+            lead_clause = ranked[0]
+            spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms,
+                                                limit=2 if open_question else 1)]
+            lead = "……".join(with_list_items(lead_clause.chunk.text, spans))
+        answer = f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}"
+        cited = {r.chunk.chunk_id for r in ranked[: self.max_citations]}
+        for n, (part_clause, sentence) in enumerate(answers):
+            where = f"《{part_clause.chunk.title}》{part_clause.chunk.section}"
+            if n:
+                answer += f"\n{where}：{squash(sentence)}"
+            if part_clause.chunk.chunk_id not in cited:
+                cited.add(part_clause.chunk.chunk_id)
+                quotes = self._quotes(question, part_clause, terms)
+                citations.extend(Citation(notice=part_clause.chunk.title, section=part_clause.chunk.section, quote=q)
+                                 for q in quotes)
+                blocks.append(f"{where}：" + "……".join(f"“{squash(q)}”" for q in quotes))
+        answer += "\n\n依据条款：\n" + "\n".join(f"{i}. {b}" for i, b in enumerate(blocks, 1))
         return AnswerRecord(answer=answer, citations=citations, contexts=contexts)
+
+    def part_answers(self, question: str, ranked: Sequence[RetrievedClause], terms: Sequence[str],
+                     window: int = 6) -> list[tuple[RetrievedClause, str]]:
+        """For each further part of a several-part question, the sentence (and its clause) that answers it:
+        the sentence holding the part's kind of span with most of its terms, among the first clauses."""
+        parts = question_parts(question)
+        if len(parts) < 2:
+            return []
+        out: list[tuple[RetrievedClause, str]] = []
+        said = ""
+        for part in parts:
+            types = question_types(part)
+            if not types:
+                continue
+            part_terms = [t for t in terms if len(t) >= 2 and t in part] or list(terms)
+            best: tuple[float, int, RetrievedClause, str] | None = None
+            for rank, r in enumerate(ranked[:window]):
+                for sentence in split_sentences(r.chunk.text):
+                    if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
+                        continue
+                    score = sum(1.0 for t in set(part_terms) if t in sentence) - 0.1 * rank
+                    if best is None or score > best[0]:
+                        best = (score, rank, r, sentence)
+            if best is None:
+                continue
+            sentence = best[3]
+            flat = re.sub(r"\s+", "", sentence)
+            if flat in said or any(flat == re.sub(r"\s+", "", s) for _, s in out):
+                continue  # the lead (or an earlier part) already says it
+            said += flat
+            out.append((best[2], sentence))
+        return out
 
     def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause],
                          terms: Sequence[str] = ()) -> list[RetrievedClause]:

@@ -262,18 +262,35 @@ class AnswerService:
         if gate.refuse:
             log.debug("refused: %s", gate.reason)
             return self.composer.refusal(retrieved, hotline=self._hotline(retrieved))
-        named = focus.run(q)
-        unstated = self.gate.unstated_detail(q, named, retriever.index.chunks)
-        if unstated:
-            log.debug("refused: detail not stated in the named document")
-            return self.composer.refusal(retrieved, hotline=self._hotline(retrieved, named[0]), notice_title=unstated)
+        terms = retriever.index.bm25.tokenizer.tokens(q)
+        not_stated = self._not_stated(q, decision, retrieved, focus, terms)
+        if not_stated is not None:
+            log.debug("not stated in the notice the question is about")
+            return not_stated
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
-        terms = retriever.index.bm25.tokenizer.tokens(q)
         record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
         record.contexts = [r.chunk.text for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
         return self._with_route_note(record, decision)
+
+    def _not_stated(self, q: str, decision: Any, retrieved: list[RetrievedClause], focus: DocumentFocus,
+                    terms: list[str]) -> AnswerRecord | None:
+        """"通知未明确…" when the notice the question is about (routed, else named by title) never gives the
+        asked detail; the nearest clause is shown as context."""
+        from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
+
+        index = self.retriever.index
+        fam = decision.family_of(retrieved[0].chunk.doc_id) if decision.routed and retrieved else None
+        docs = list(fam.doc_ids) if fam is not None else focus.run(q)
+        if not docs:
+            return None
+        doc_chunks = [c for a, b in index.doc_ranges(docs) for c in index.chunks[a:b]]
+        detail = UnstatedDetailCheck().run(q, doc_chunks, retrieved, index.bm25)
+        if detail is None:
+            return None
+        quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
+        return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
 
     def _routed_candidates(self, candidates: list[str], decision: Any) -> list[str]:
         """Programmes an eligibility question is ruled on: only those of the notice it is routed to (never a

@@ -361,6 +361,14 @@ def families_of(records: Iterable[NoticeRecord], today: dt.date | None = None) -
         elif r.parent:  # an attachment whose notice is not catalogued: a family of its own
             members.setdefault(r.notice_id, [r])
             heads.append(r)
+    # a guide the file's notice forwards ("关于印发《X指南》的通知" and X指南) is one family with that notice
+    for head in list(heads):
+        core = normalise(_YEARISH.sub("", head.title))
+        outer = next((h for h in heads if h is not head and h.file == head.file and len(core) >= 6
+                      and core in normalise(_YEARISH.sub("", h.title))), None)
+        if outer is not None and head.notice_id in members:
+            members[outer.notice_id].extend(members.pop(head.notice_id))
+            heads.remove(head)
     out = []
     for head in heads:
         group = members[head.notice_id]
@@ -368,7 +376,7 @@ def families_of(records: Iterable[NoticeRecord], today: dt.date | None = None) -
         for r in group[:1]:
             for s in short_forms(r.title):
                 aliases.setdefault(s, None)
-        names = tuple((str(p["id"]), str(p.get("name") or p["id"])) for p in head.programmes)
+        names = tuple((str(p["id"]), str(p.get("name") or p["id"])) for r in group for p in r.programmes)
         for _, name in names:
             for s in short_forms(name):
                 aliases.setdefault(s, None)

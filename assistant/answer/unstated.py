@@ -1,0 +1,109 @@
+"""Answering "通知未明确…" when the notice a question is about does not give the asked detail.
+
+A question about a known notice that asks for a detail — an amount, a date, a duration, a count, an age
+limit — is answered from a sentence holding that kind of value *and* the question's own subject words. When
+no sentence of the notice holds both, the notice does not say: the answer states so and shows the nearest
+clause as context only, never as if it answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer.spans import ANSWER_TYPES, question_types, split_sentences
+from assistant.index.bm25 import BM25Index
+from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
+
+_DETAIL_TYPES = ("amount", "date", "count", "age", "duration")
+_EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|哪一天|几号")
+# question wording → what the stating sentence must also say (a deadline is not any date; funding not any sum)
+_TOPICS = {
+    r"截止|截至|最晚|最迟": r"截止|截至|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传",
+    r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
+}
+# question words that are no subject of their own
+_ASKING = re.compile(r"^(多少|几|什么|哪|怎么|如何|是否|有没有|能否|可以|要求|规定|情况|大概|一般|需要)")
+
+
+@dataclass(frozen=True)
+class UnstatedDetail:
+    """The asked detail the notice does not give.
+
+    Attributes:
+        title: the notice's title.
+        asked: what was asked ("金额", "时间" …).
+        nearest: the clause closest to the question (context, not an answer), if any.
+    """
+
+    title: str
+    asked: str
+    nearest: RetrievedClause | None
+
+
+_ASKED_WORDS = {"amount": "金额或标准", "date": "时间", "count": "数量", "age": "年龄要求", "duration": "期限或时长"}
+
+
+class UnstatedDetailCheck:
+    """Finds questions asking a detail that the notice they are about never states.
+
+    Args:
+        subject_terms: how many of the question's rarest subject words (not in the notice's title) are
+            checked; a stating sentence holds at least one of them.
+    """
+
+    def __init__(self, subject_terms: int = 2) -> None:
+        if subject_terms < 1:
+            raise ValueError(f"subject_terms must be ≥ 1, got {subject_terms!r}")
+        self.subject_terms = subject_terms
+
+    def asked_types(self, question: str) -> list[str]:
+        """The detail kinds the question asks for."""
+        types = [t for t in question_types(question) if t in _DETAIL_TYPES]
+        if "date" in types and not _EXPLICIT_DATE.search(question):
+            types.remove("date")  # "多长时间内完成" asks for a duration, not a date
+        return types
+
+    def subject(self, question: str, titles: Sequence[str], bm25: BM25Index) -> list[str]:
+        """The question's rarest words that its notice's title does not already say."""
+        title_text = "".join(titles)
+        terms = {t for t in bm25.tokenizer.tokens(question)
+                 if len(t) >= 2 and t not in title_text and not _ASKING.match(t) and bm25.idf(t) > 0}
+        return sorted(terms, key=lambda t: (-bm25.idf(t), t))[: self.subject_terms]
+
+    def run(self, question: str, doc_chunks: Sequence[Chunk], retrieved: Sequence[RetrievedClause],
+            bm25: BM25Index) -> UnstatedDetail | None:
+        """The unstated detail, or None when the notice states it (or the question asks no detail)."""
+        types = self.asked_types(question)
+        if not types or not doc_chunks:
+            return None
+        titles = sorted({c.title for c in doc_chunks})
+        subject = self.subject(question, titles, bm25)
+        topic = next((t for k, t in _TOPICS.items() if re.search(k, question)), None)
+        for c in doc_chunks:
+            for sentence in split_sentences(c.text):
+                if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
+                    continue
+                if topic is not None and not re.search(topic, sentence):
+                    continue
+                if subject and not any(t in sentence or t in c.section for t in subject):
+                    continue
+                return None
+        docs = {c.doc_id for c in doc_chunks}
+        nearest = next((r for r in retrieved if r.chunk.doc_id in docs), None)
+        return UnstatedDetail(title=doc_chunks[0].title, asked="、".join(_ASKED_WORDS[t] for t in types),
+                              nearest=nearest)
+
+
+def not_stated_answer(detail: UnstatedDetail, contexts: Sequence[str], quotes: Sequence[str] = ()) -> AnswerRecord:
+    """"通知未明确…": the notice named, the nearest clause quoted as context (refused: no answer invented)."""
+    text = (f"通知未明确：《{detail.title}》中没有载明您问的{detail.asked}。"
+            "本助手只依据已收录的公告作答，不作推测，建议向发文单位咨询。")
+    citations: list[Citation] = []
+    if detail.nearest is not None and quotes:
+        c = detail.nearest.chunk
+        shown = "……".join("“" + re.sub(r"\s+", " ", q).strip() + "”" for q in quotes)
+        text += f"\n最相关的条款（仅作背景，并未回答该问题）：《{c.title}》{c.section}：{shown}"
+        citations = [Citation(notice=c.title, section=c.section, quote=q) for q in quotes]
+    return AnswerRecord(answer=text, refused=True, citations=citations, contexts=list(contexts))
