@@ -21,6 +21,7 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 _PART_END = re.compile(r"[？?]+")
 _LIST_INTRO = re.compile(r"(下列|以下|如下).{0,12}[：:]?$|[：:]$")
+_LIST_INTRO_INSIDE = re.compile(r"(下列|以下|如下)[^。；]{0,12}[：:]")
 _LIST_ITEM = re.compile(r"^\s*([（(]?[\d一二三四五六七八九十]+[）)．.、])")
 
 
@@ -40,8 +41,7 @@ def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str
     out: list[str] = []
     for span in spans:
         out.append(span)
-        if span not in sents or not (_LIST_INTRO.search(span) or _LIST_INTRO.search(span.split("：")[0] + "：")
-                                     and "：" in span):
+        if span not in sents or not (_LIST_INTRO.search(span) or _LIST_INTRO_INSIDE.search(span)):
             continue
         i = sents.index(span) + 1
         # the items of the list: the span itself may hold item 1, the next sentences the rest

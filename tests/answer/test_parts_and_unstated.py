@@ -1,0 +1,76 @@
+"""Several-part questions answered part by part; list items kept with their intro; 通知未明确 when the notice
+never gives the asked detail (and not when it does)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.composer import CitedAnswerComposer, question_parts, with_list_items
+from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
+from assistant.index.bm25 import BM25Index
+from assistant.models import Chunk, RetrievedClause
+
+TITLE = "关于开展2025年测试工坊试点产品申报的通知"
+
+
+def chunk(text: str, section: tuple[str, ...], pos: int = 0) -> Chunk:
+    return Chunk(Chunk.make_id("t", pos, section, text), "t", TITLE, section, text, pos, "t.md")
+
+
+CLAUSES = [
+    chunk("申报材料请于2025年5月25日下班前报新区中小企业处。", ("四、报送要求",), 0),
+    chunk("联系人：高钱，电话0312-5620861。", ("五、联系方式",), 1),
+    chunk("每家企业原则上推荐不超过3项产品。", ("三、推荐名额",), 2),
+    chunk("申报单位须符合下列条件之一：\n1．获得省级以上品牌认定；\n2．拥有自主注册商标。\n其他事项另行通知。",
+          ("二、申报条件",), 3),
+]
+BM25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in CLAUSES])
+
+
+def ranked(order: tuple[int, ...]) -> list[RetrievedClause]:
+    return [RetrievedClause(CLAUSES[i], 1.0 - n / 10) for n, i in enumerate(order)]
+
+
+def test_question_parts_split_a_several_part_question_only() -> None:
+    assert question_parts("最多报几个？什么时候截止？发到哪？") == ["最多报几个", "什么时候截止", "发到哪"]
+    assert question_parts("申报条件是什么？") == ["申报条件是什么？"]
+
+
+def test_each_part_is_answered_by_its_own_clause_and_the_first_part_leads() -> None:
+    q = "每家最多报几个？什么时候截止？有问题找谁？"
+    rec = CitedAnswerComposer().run(q, ranked((1, 0, 2, 3)), BM25.tokenizer.tokens(q))
+    head = rec.answer.split("\n\n依据条款")[0]
+    assert head.startswith("根据《") and "不超过3项" in head.split("\n")[0]
+    assert "2025年5月25日" in head and "0312-5620861" in head
+    quoted = "".join(c.quote for c in rec.citations)
+    assert "不超过3项" in quoted and "5月25日" in quoted and "0312-5620861" in quoted
+
+
+def test_a_list_intro_brings_its_items() -> None:
+    text = CLAUSES[3].text
+    out = with_list_items(text, ["申报单位须符合下列条件之一："])
+    assert any("拥有自主注册商标" in s for s in out)
+    assert not any("另行通知" in s for s in out)
+
+
+def test_a_detail_the_notice_never_gives_is_not_stated() -> None:
+    q = "测试工坊品牌授权的有效期是几年？"
+    detail = UnstatedDetailCheck().run(q, CLAUSES, ranked((3, 0)), BM25)
+    assert detail is not None and detail.title == TITLE
+    rec = not_stated_answer(detail, [c.text for c in CLAUSES], ["获得省级以上品牌认定；"])
+    assert rec.answer.startswith("通知未明确") and rec.refused
+    assert "仅作背景" in rec.answer and rec.citations[0].quote == "获得省级以上品牌认定；"
+
+
+@pytest.mark.parametrize("q", ["测试工坊产品申报几号截止？", "每家企业最多推荐几项产品？", "找谁咨询，电话多少？"])
+def test_a_detail_the_notice_gives_is_answered(q: str) -> None:
+    assert UnstatedDetailCheck().run(q, CLAUSES, ranked((0, 1, 2)), BM25) is None
+
+
+def test_a_question_asking_no_detail_is_left_to_the_answer() -> None:
+    assert UnstatedDetailCheck().run("申报条件有哪些？", CLAUSES, ranked((3,)), BM25) is None
+
+
+def test_bad_setting_names_the_value() -> None:
+    with pytest.raises(ValueError, match="0"):
+        UnstatedDetailCheck(subject_terms=0)
