@@ -95,7 +95,7 @@ class BM25Index:
         """The saved index when it was built over ``key``'s chunks, else None (then it is rebuilt)."""
         try:
             with path.open("rb") as fh:
-                payload = pickle.load(fh)  # noqa: S301 - our own file in the data dir
+                payload = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
         if not isinstance(payload, dict) or payload.get("key") != key:

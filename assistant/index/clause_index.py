@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Sequence
@@ -154,10 +155,8 @@ def load_or_build_bm25(data_dir: Path, chunks: Sequence[Chunk], save: bool = Tru
         return loaded
     built = BM25Index([index_text(c) for c in chunks])
     if save:
-        try:
+        with contextlib.suppress(OSError):  # a read-only data dir still answers, it only rebuilds each start
             built.save(path, key)
-        except OSError:  # a read-only data dir still answers, it only rebuilds each start
-            pass
     return built
 
 

@@ -1,7 +1,7 @@
 """Notice routing: which notice(s) and programme(s) a question is about, decided from the catalogue before
 any clause is ranked, and the one routed retrieval path."""
 
-from assistant.routing.retriever import RoutedRetriever, router_for, routed_retriever
+from assistant.routing.retriever import RoutedRetriever, routed_retriever, router_for
 from assistant.routing.router import (
     NoticeFamily,
     NoticeRouter,
