@@ -77,7 +77,7 @@ class CoverageGate:
             return CoverageDecision(False)
         unseen = [t for t in terms if bm25.idf(t) == 0.0]
         context = "".join(f"{r.chunk.title}{r.chunk.section}{r.chunk.text}" for r in retrieved[:5])
-        weights = {t: (bm25.idf(t) or 3.0) for t in set(terms)}
+        weights = {t: (bm25.idf(t) or 3.0) for t in sorted(set(terms))}
         covered = sum(w for t, w in weights.items() if t in context)
         share = covered / sum(weights.values())
         if unseen and share < self.min_term_share:

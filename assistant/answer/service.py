@@ -316,8 +316,8 @@ class AnswerService:
     def _locate(self, file: str, quote: str) -> str | None:
         """The section of the clause of ``file`` that holds ``quote`` (whitespace aside)."""
         nq = re.sub(r"\s+", "", quote)
-        for c in self.retriever.index.chunks:
-            if c.source == file and nq and nq in re.sub(r"\s+", "", c.text):
+        for c in self._chunks_by("source", [file]):
+            if nq and nq in re.sub(r"\s+", "", c.text):
                 return c.section
         return None
 
@@ -358,17 +358,32 @@ class AnswerService:
         # the clauses the ruling rests on lead the contexts
         quotes = [c.reference.quote for r in results for c in r.criteria
                   if c.status == "not_met" or c.kind != "reminder"]
-        lead = self._clauses_quoting(quotes)
+        lead = self._clauses_quoting(quotes, [c.reference.file for r in results for c in r.criteria])
         ids = {c.chunk.chunk_id for c in lead}
         contexts = lead + [r for r in retrieved if r.chunk.chunk_id not in ids]
         return self.composer.eligibility(q, results, contexts[:CONTEXT_K], extra_questions=extra)
 
-    def _clauses_quoting(self, quotes: Sequence[str]) -> list[RetrievedClause]:
+    def _chunks_by(self, attr: str, values: Sequence[str]) -> list[Any]:
+        """The live index's chunks whose ``title`` or ``source`` is one of ``values`` (a map built once per
+        index: no scan of every clause per question at 50k clauses)."""
+        index = self.retriever.index
+        cache = getattr(self, "_chunk_maps", None)
+        if cache is None or cache[0] is not index:
+            maps: dict[str, dict[str, list[Any]]] = {"title": {}, "source": {}}
+            for c in index.chunks:
+                maps["title"].setdefault(c.title, []).append(c)
+                maps["source"].setdefault(c.source, []).append(c)
+            cache = (index, maps)
+            self._chunk_maps = cache
+        return [c for v in dict.fromkeys(values) for c in cache[1][attr].get(v, [])]
+
+    def _clauses_quoting(self, quotes: Sequence[str], files: Sequence[str] = ()) -> list[RetrievedClause]:
         """Index chunks containing each quoted clause (whitespace-insensitive), failing criteria first."""
         norm = [re.sub(r"\s+", "", q) for q in quotes if q]
         out: list[RetrievedClause] = []
         seen: set[str] = set()
-        chunks = self.retriever.index.chunks
+        chunks = (self._chunks_by("source", files) or self.retriever.index.chunks) if files else \
+            self.retriever.index.chunks
         for nq in norm:
             for c in chunks:
                 if c.chunk_id not in seen and nq and nq in re.sub(r"\s+", "", c.text):

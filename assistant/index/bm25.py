@@ -58,7 +58,7 @@ class BM25Index:
             the positions with a non-zero score (ascending) and their scores.
         """
         acc: dict[int, float] = {}
-        for tok in set(self.tokenizer.tokens(query)):
+        for tok in sorted(set(self.tokenizer.tokens(query))):  # a fixed order: the same float sums every run
             p = self._postings.get(tok)
             if p is None:
                 continue
@@ -109,7 +109,7 @@ class BM25Index:
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for ``query`` (zeros when no term matches)."""
         out = np.zeros(self.n, dtype=np.float32)
-        for tok in set(self.tokenizer.tokens(query)):
+        for tok in sorted(set(self.tokenizer.tokens(query))):  # a fixed order: the same float sums every run
             p = self._postings.get(tok)
             if p is None:
                 continue
