@@ -214,10 +214,10 @@ class AnswerService:
             session.notices = list(decision.notice_ids)
         return decision
 
-    def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K) -> list[RetrievedClause]:
+    def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K, dense: bool = True) -> list[RetrievedClause]:
         """Routed retrieval, then the focus step: another city's clause never leads, and among the first few
         a clause holding the asked kind of span (amount, date …) with the question's terms comes first."""
-        retrieved = self.routed.run(q, k=k, decision=decision)
+        retrieved = self.routed.run(q, k=k, decision=decision, dense=dense)
         focus = self._focus()
         retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
         terms = self.retriever.index.bm25.tokenizer.tokens(q)
@@ -247,16 +247,18 @@ class AnswerService:
         """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
         retriever = self.retriever
         decision = self.route(q, session)
-        retrieved = self.ranked_clauses(q, decision)
         facts = {**session.facts, **extracted.facts}
         if self._is_eligibility(q, extracted, session):
             candidates = self._routed_candidates(self._candidates(extracted, session), decision)
             if candidates:
+                # a ruling's contexts: the clauses it rests on lead; the rest ranked lexically (no query encoding)
+                retrieved = self.ranked_clauses(q, decision, dense=False)
                 session.facts = facts
                 session.programme_id = candidates[0] if len(candidates) == 1 else session.programme_id
                 session.pending_eligibility = True
                 return self._eligibility(q, facts, candidates, retrieved)
         session.pending_eligibility = False
+        retrieved = self.ranked_clauses(q, decision)
         focus = self._focus()
         gate = self.gate.run(q, retrieved, retriever.index.chunks, retriever.index.bm25)
         if gate.refuse:

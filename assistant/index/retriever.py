@@ -93,8 +93,14 @@ class HybridRetriever:
         cmap = _code_map(self.index)
         return [i for code in dict.fromkeys(codes) for i in cmap.get(code, [])]
 
-    def run(self, query: str, k: int | None = None, filters: RetrievalFilters | None = None) -> list[RetrievedClause]:
-        """The top ``k`` clauses, best first; empty when the question is off-corpus."""
+    def run(self, query: str, k: int | None = None, filters: RetrievalFilters | None = None,
+            dense: bool = True) -> list[RetrievedClause]:
+        """The top ``k`` clauses, best first; empty when the question is off-corpus.
+
+        Args:
+            dense: False ranks by BM25 alone (no query encoding: a ruling's context, where the clauses the
+                ruling rests on lead anyway).
+        """
         query = (query or "").strip()
         if not query:
             raise InputError("检索内容为空，请输入要查找的条款关键词或问题。")
@@ -116,10 +122,12 @@ class HybridRetriever:
             bm25_order = [int(pos[j]) for j in order if vals[j] > 0]
             best_bm25 = float(vals.max()) if len(vals) else 0.0
             n_in = sum(e - s for s, e in ranges)
-            qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
-            hits = self.index.store.query(qvec, max(1, min(n_in, n_cand)), where=filters.where())
-            dense_hits = [(self.index.position[cid], sim) for cid, sim in hits if cid in self.index.position]
-            dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])][:n_cand]
+            dense_hits = []
+            if dense:
+                qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
+                hits = self.index.store.query(qvec, max(1, min(n_in, n_cand)), where=filters.where())
+                dense_hits = [(self.index.position[cid], sim) for cid, sim in hits if cid in self.index.position]
+                dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])][:n_cand]
         else:
             bm25 = self.index.bm25.scores(query)
             if not filters.empty:
@@ -130,13 +138,15 @@ class HybridRetriever:
 
             # e5's cost grows with the text (≈5 s for a 2,000-character paste on this machine) while its meaning
             # is in the first sentences: BM25 gets the whole question, the dense ranker its head
-            qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
-            n_dense = min(len(chunks), n_cand if filters.empty else n_cand * 5)
-            dense_hits = [(self.index.position[cid], sim) for cid, sim in self.index.store.query(qvec, n_dense)
-                          if cid in self.index.position]
-            if not filters.empty:
-                dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])]
-            dense_hits = dense_hits[:n_cand]
+            dense_hits = []
+            if dense:
+                qvec = self.index.embedder.embed_query(query[:MAX_DENSE_QUERY_CHARS])
+                n_dense = min(len(chunks), n_cand if filters.empty else n_cand * 5)
+                dense_hits = [(self.index.position[cid], sim) for cid, sim in self.index.store.query(qvec, n_dense)
+                              if cid in self.index.position]
+                if not filters.empty:
+                    dense_hits = [(i, s) for i, s in dense_hits if filters.accepts(chunks[i])]
+                dense_hits = dense_hits[:n_cand]
 
         # ties (equal similarities of duplicate texts) are broken by position, so a question always gets the
         # same ranking from the same index

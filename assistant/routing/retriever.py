@@ -42,7 +42,7 @@ class RoutedRetriever:
         return self.retriever.index
 
     def run(self, question: str, k: int | None = None, filters: RetrievalFilters | None = None,
-            decision: RouteDecision | None = None) -> list[RetrievedClause]:
+            decision: RouteDecision | None = None, dense: bool = True) -> list[RetrievedClause]:
         """The top ``k`` clauses of the routed notices (routed here unless ``decision`` is given).
 
         A route whose notices hold nothing above the relevance floor falls back to the whole corpus, so a
@@ -52,10 +52,10 @@ class RoutedRetriever:
         base = filters or RetrievalFilters()
         if decision.routed and base.doc_id is None and base.doc_ids is None and self.trusts(question, decision):
             found = self.retriever.run(question, k=k, filters=dataclasses.replace(
-                base, doc_ids=frozenset(decision.doc_ids)))
+                base, doc_ids=frozenset(decision.doc_ids)), dense=dense)
             if found:
                 return found
-        return self.retriever.run(question, k=k, filters=filters)
+        return self.retriever.run(question, k=k, filters=filters, dense=dense)
 
     def trusts(self, question: str, decision: RouteDecision) -> bool:
         """Whether the routed notices hold a clause matching the question about as well as any clause does."""
