@@ -274,7 +274,32 @@ class AnswerService:
         record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
         record.contexts = [r.chunk.text for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
-        return self._with_route_note(record, decision)
+        return self._with_route_note(self._verbatim(record), decision)
+
+    def _verbatim(self, record: AnswerRecord) -> AnswerRecord:
+        """Quotes checked against the text of the files they were read from (see ``VerbatimQuoteCheck``)."""
+        from assistant.answer.verbatim import VerbatimQuoteCheck
+
+        index = self.retriever.index
+        cache = getattr(self, "_source_flat", None)
+        if cache is None or cache[0] is not index:
+            cache = (index, {})
+            self._source_flat = cache
+        flat: dict[str, str] = cache[1]
+        folder = index.snapshot.sources_dir(index.settings.data_dir)
+
+        def read(file: str) -> str:
+            entry = index.snapshot.sources.get(file)
+            path = folder / f"{entry.sha256}.txt" if entry else None
+            return path.read_text(encoding="utf-8", errors="replace") if path and path.exists() else ""
+
+        def source_text(title: str) -> str:  # files read lazily, once per index
+            if title not in flat:
+                files = dict.fromkeys(c.source for c in self._chunks_by("title", [title]))
+                flat[title] = "".join(re.sub(r"\s+", "", read(f)) for f in files)
+            return flat[title]
+
+        return VerbatimQuoteCheck(source_text).run(record)
 
     def _not_stated(self, q: str, decision: Any, retrieved: list[RetrievedClause], focus: DocumentFocus,
                     terms: list[str]) -> AnswerRecord | None:
@@ -283,8 +308,8 @@ class AnswerService:
         from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
 
         index = self.retriever.index
-        fam = decision.family_of(retrieved[0].chunk.doc_id) if decision.routed and retrieved else None
-        docs = list(fam.doc_ids) if fam is not None else focus.run(q)
+        # every routed notice (a detail one of them gives is stated), else the documents the title names
+        docs = list(decision.doc_ids) if decision.routed and len(decision.families) <= 3 else focus.run(q)
         if not docs:
             return None
         doc_chunks = [c for a, b in index.doc_ranges(docs) for c in index.chunks[a:b]]
@@ -292,7 +317,7 @@ class AnswerService:
         if detail is None:
             return None
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
-        return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
+        return self._verbatim(not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes))
 
     def _routed_candidates(self, candidates: list[str], decision: Any) -> list[str]:
         """Programmes an eligibility question is ruled on: only those of the notice it is routed to (never a

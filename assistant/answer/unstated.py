@@ -68,16 +68,36 @@ class UnstatedDetailCheck:
     def subject(self, question: str, titles: Sequence[str], bm25: BM25Index) -> list[str]:
         """The question's rarest words that its notice's title does not already say."""
         title_text = "".join(titles)
+        topical = "|".join(_TOPICS)  # "截止", "资助" …: the topic check reads these
         terms = {t for t in bm25.tokenizer.tokens(question)
-                 if len(t) >= 2 and t not in title_text and not _ASKING.match(t) and bm25.idf(t) > 0}
+                 if len(t) >= 2 and t not in title_text and not _ASKING.match(t) and bm25.idf(t) > 0
+                 and not re.search(topical, t) and not any(ask.search(t) for ask, _ in ANSWER_TYPES.values())}
         return sorted(terms, key=lambda t: (-bm25.idf(t), t))[: self.subject_terms]
 
     def run(self, question: str, doc_chunks: Sequence[Chunk], retrieved: Sequence[RetrievedClause],
             bm25: BM25Index) -> UnstatedDetail | None:
-        """The unstated detail, or None when the notice states it (or the question asks no detail)."""
-        types = self.asked_types(question)
-        if not types or not doc_chunks:
+        """The unstated detail, or None when the notice states it (or the question asks no detail).
+
+        A several-part question is not stated only when no part is: each part is checked on its own.
+        """
+        from assistant.answer.composer import question_parts
+
+        if not doc_chunks:
             return None
+        parts = question_parts(question)
+        asked: list[str] = []
+        for part in parts:
+            types = self.asked_types(part)
+            if not types or self._stated(part, types, doc_chunks, bm25):
+                return None
+            asked.extend(t for t in types if t not in asked)
+        docs = {c.doc_id for c in doc_chunks}
+        nearest = next((r for r in retrieved if r.chunk.doc_id in docs), None)
+        return UnstatedDetail(title=(nearest.chunk if nearest else doc_chunks[0]).title,
+                              asked="、".join(_ASKED_WORDS[t] for t in asked), nearest=nearest)
+
+    def _stated(self, question: str, types: Sequence[str], doc_chunks: Sequence[Chunk], bm25: BM25Index) -> bool:
+        """Some sentence of the notice holds the asked kind of value with the question's subject."""
         titles = sorted({c.title for c in doc_chunks})
         subject = self.subject(question, titles, bm25)
         topic = next((t for k, t in _TOPICS.items() if re.search(k, question)), None)
@@ -89,11 +109,8 @@ class UnstatedDetailCheck:
                     continue
                 if subject and not any(t in sentence or t in c.section for t in subject):
                     continue
-                return None
-        docs = {c.doc_id for c in doc_chunks}
-        nearest = next((r for r in retrieved if r.chunk.doc_id in docs), None)
-        return UnstatedDetail(title=doc_chunks[0].title, asked="、".join(_ASKED_WORDS[t] for t in types),
-                              nearest=nearest)
+                return True
+        return False
 
 
 def not_stated_answer(detail: UnstatedDetail, contexts: Sequence[str], quotes: Sequence[str] = ()) -> AnswerRecord:
