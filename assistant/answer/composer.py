@@ -20,6 +20,12 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 
 _PART_END = re.compile(r"[？?]+")
+# question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
+TOPICS = {
+    r"截止|截至|最晚|最迟|哪天": r"截止|截至|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前",
+    r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励|补贴": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
+    r"电话|咨询|找谁|联系": r"联\s*系|电话|咨询",
+}
 _LIST_INTRO = re.compile(r"(下列|以下|如下).{0,12}[：:]?$|[：:]$")
 _LIST_INTRO_INSIDE = re.compile(r"(下列|以下|如下)[^。；]{0,12}[：:]")
 _LIST_ITEM = re.compile(r"^\s*([（(]?[\d一二三四五六七八九十]+[）)．.、])")
@@ -33,6 +39,29 @@ def question_parts(question: str) -> list[str]:
     if len(parts) < 2:
         parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p)]
     return parts if len(parts) >= 2 else [question]
+
+
+def best_sentence(part: str, clauses: Sequence[RetrievedClause],
+                  terms: Sequence[str]) -> tuple[RetrievedClause, str] | None:
+    """The sentence (and its clause) answering one part of a question: it holds the part's kind of span
+    (a date, an amount, a phone …), says the part's topic ("截止" → a deadline) and most of its terms; earlier
+    clauses win ties. None when the part asks no kind of span or no sentence holds one."""
+    types = question_types(part)
+    if not types:
+        return None
+    part_terms = sorted({t for t in terms if len(t) >= 2 and t in part} or set(terms))
+    topic = next((t for k, t in TOPICS.items() if re.search(k, part)), None)
+    best: tuple[float, int, RetrievedClause, str] | None = None
+    for rank, r in enumerate(clauses):
+        for sentence in split_sentences(r.chunk.text):
+            if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
+                continue
+            score = sum(1.0 for t in part_terms if t in sentence) - 0.01 * rank
+            if topic and re.search(topic, sentence):
+                score += 2.0  # "截止" asks for the deadline, not any date
+            if best is None or score > best[0]:
+                best = (score, rank, r, sentence)
+    return (best[2], best[3]) if best else None
 
 
 def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str]:
@@ -124,26 +153,14 @@ class CitedAnswerComposer:
         out: list[tuple[RetrievedClause, str]] = []
         said = ""
         for part in parts:
-            types = question_types(part)
-            if not types:
+            found = best_sentence(part, ranked[:window], terms)
+            if found is None:
                 continue
-            part_terms = [t for t in terms if len(t) >= 2 and t in part] or list(terms)
-            best: tuple[float, int, RetrievedClause, str] | None = None
-            for rank, r in enumerate(ranked[:window]):
-                for sentence in split_sentences(r.chunk.text):
-                    if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
-                        continue
-                    score = sum(1.0 for t in set(part_terms) if t in sentence) - 0.1 * rank
-                    if best is None or score > best[0]:
-                        best = (score, rank, r, sentence)
-            if best is None:
-                continue
-            sentence = best[3]
-            flat = re.sub(r"\s+", "", sentence)
-            if flat in said or any(flat == re.sub(r"\s+", "", s) for _, s in out):
+            flat = re.sub(r"\s+", "", found[1])
+            if flat in said:
                 continue  # the lead (or an earlier part) already says it
             said += flat
-            out.append((best[2], sentence))
+            out.append(found)
         return out
 
     def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause],

@@ -217,11 +217,38 @@ class AnswerService:
     def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K, dense: bool = True) -> list[RetrievedClause]:
         """Routed retrieval, then the focus step: another city's clause never leads, and among the first few
         a clause holding the asked kind of span (amount, date …) with the question's terms comes first."""
-        retrieved = self.routed.run(q, k=k, decision=decision, dense=dense)
+        retrieved = self._with_parts(q, self.routed.run(q, k=k, decision=decision, dense=dense), decision, k)
         focus = self._focus()
         retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
         terms = self.retriever.index.bm25.tokenizer.tokens(q)
         return self.composer._rank_for_answer(q, retrieved, terms)
+
+    def _with_parts(self, q: str, retrieved: list[RetrievedClause], decision: Any, k: int) -> list[RetrievedClause]:
+        """A several-part question ("几号截止？交到哪？找谁？"): each part's best clause (ranked lexically within
+        the same route) joins the head of the ranking, so every part has its clause among the first few."""
+        from assistant.answer.composer import question_parts
+
+        parts = question_parts(q)
+        if len(parts) < 2 or not retrieved:
+            return retrieved
+        from assistant.answer.composer import best_sentence
+
+        # each part's answer is looked for in every clause of the notice the question is about (a routed
+        # notice's clauses, else the lead clause's document): retrieval first, the rest after
+        index = self.retriever.index
+        fam = decision.family_of(retrieved[0].chunk.doc_id) if decision.routed else None
+        docs = list(fam.doc_ids) if fam is not None else [retrieved[0].chunk.doc_id]
+        seen = {r.chunk.chunk_id for r in retrieved}
+        pool = list(retrieved) + [RetrievedClause(chunk=c, score=0.0) for a, b in index.doc_ranges(docs)
+                                  for c in index.chunks[a:b] if c.chunk_id not in seen]
+        terms = index.bm25.tokenizer.tokens(q)
+        head: list[RetrievedClause] = [retrieved[0]]
+        for part in parts:
+            found = best_sentence(part, pool, terms)
+            if found is not None and all(h.chunk.chunk_id != found[0].chunk.chunk_id for h in head):
+                head.append(found[0])
+        ids = {h.chunk.chunk_id for h in head}
+        return (head + [r for r in retrieved if r.chunk.chunk_id not in ids])[:k]
 
     @staticmethod
     def _one_notice(ranked: list[RetrievedClause], decision: Any) -> list[RetrievedClause]:

@@ -42,18 +42,20 @@ class RoutedRetriever:
         return self.retriever.index
 
     def run(self, question: str, k: int | None = None, filters: RetrievalFilters | None = None,
-            decision: RouteDecision | None = None, dense: bool = True) -> list[RetrievedClause]:
+            decision: RouteDecision | None = None, dense: bool = True, strict: bool = False) -> list[RetrievedClause]:
         """The top ``k`` clauses of the routed notices (routed here unless ``decision`` is given).
 
         A route whose notices hold nothing above the relevance floor falls back to the whole corpus, so a
-        wrong route never hides an answer the corpus has.
+        wrong route never hides an answer the corpus has — unless ``strict`` (a part of a question already
+        routed: it stays in the route, checked or not).
         """
         decision = decision if decision is not None else self.router.run(question)
         base = filters or RetrievalFilters()
-        if decision.routed and base.doc_id is None and base.doc_ids is None and self.trusts(question, decision):
+        if decision.routed and base.doc_id is None and base.doc_ids is None and (
+                strict or self.trusts(question, decision)):
             found = self.retriever.run(question, k=k, filters=dataclasses.replace(
                 base, doc_ids=frozenset(decision.doc_ids)), dense=dense)
-            if found:
+            if found or strict:
                 return found
         return self.retriever.run(question, k=k, filters=filters, dense=dense)
 
