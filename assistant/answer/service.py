@@ -31,6 +31,8 @@ _ASKS_RULING = re.compile(
     r"|(申报|申请|牵头|报).{0,30}(吗|(?<!什)么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|(?<!什)么)|可以吗|行吗"
     r"|(能|可以|可|还能)报|报得了|够不够(条件|格)"
 )
+# a document that is a blank form to fill in (its title says so): its lines rarely answer a question
+_FORM_TITLE = re.compile(r"(申报书|申请书|申请表|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
 _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")
 # control characters, and lone surrogates (undecodable bytes from a terminal): they cannot be encoded,
 # hashed or printed
@@ -219,7 +221,11 @@ class AnswerService:
         a clause holding the asked kind of span (amount, date …) with the question's terms comes first."""
         retrieved = self._with_parts(q, self.routed.run(q, k=k, decision=decision, dense=dense), decision, k)
         focus = self._focus()
-        retrieved = sorted(retrieved, key=lambda r: focus.region_conflicts(q, r.chunk))
+        # another city's clause never leads; nor does a blank form's (申报书, 申请表 …) unless the question asks
+        # about the form itself
+        asks_form = bool(_FORM_TITLE.search(q))
+        retrieved = sorted(retrieved, key=lambda r: (focus.region_conflicts(q, r.chunk),
+                                                     not asks_form and bool(_FORM_TITLE.search(r.chunk.title))))
         terms = self.retriever.index.bm25.tokenizer.tokens(q)
         return self.composer._rank_for_answer(q, retrieved, terms)
 
