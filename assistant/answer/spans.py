@@ -32,7 +32,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "duration": (
         re.compile(r"(多长时间|多久|周期|几年|期限|年内|完成时间|实施期|多少天|几天|几个工作日|多少个工作日|有效期)"),
-        re.compile(r"[一二两三四五六七八九十\d]+\s*(年|个月|个?工作日|天|日内)|年以内|周期"),
+        re.compile(r"(?<!\d)([一二两三四五六七八九十]+|\d{1,2})\s*(年|个月|个?工作日|天|日内)(?!\d)|年以内|周期"),
     ),
     "age": (
         re.compile(r"(年龄|岁|出生|年纪)"),

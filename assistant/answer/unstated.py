@@ -50,10 +50,10 @@ class UnstatedDetailCheck:
 
     Args:
         subject_terms: how many of the question's rarest subject words (not in the notice's title) are
-            checked; a stating sentence holds at least one of them.
+            checked; a stating sentence holds one of them (two when there are three).
     """
 
-    def __init__(self, subject_terms: int = 2) -> None:
+    def __init__(self, subject_terms: int = 3) -> None:
         if subject_terms < 1:
             raise ValueError(f"subject_terms must be ≥ 1, got {subject_terms!r}")
         self.subject_terms = subject_terms
@@ -84,13 +84,16 @@ class UnstatedDetailCheck:
 
         if not doc_chunks:
             return None
-        parts = question_parts(question)
         asked: list[str] = []
-        for part in parts:
+        for part in question_parts(question):
             types = self.asked_types(part)
-            if not types or self._stated(part, types, doc_chunks, bm25):
+            if not types:
+                continue  # "会不会再给奖励？给多少？": the part naming no kind of value is read with the next
+            if self._stated(part, types, doc_chunks, bm25):
                 return None
             asked.extend(t for t in types if t not in asked)
+        if not asked:
+            return None
         docs = {c.doc_id for c in doc_chunks}
         nearest = next((r for r in retrieved if r.chunk.doc_id in docs), None)
         return UnstatedDetail(title=(nearest.chunk if nearest else doc_chunks[0]).title,
@@ -98,8 +101,11 @@ class UnstatedDetailCheck:
 
     def _stated(self, question: str, types: Sequence[str], doc_chunks: Sequence[Chunk], bm25: BM25Index) -> bool:
         """Some sentence of the notice holds the asked kind of value with the question's subject."""
-        titles = sorted({c.title for c in doc_chunks})
+        # the notice's own names (title, region, issuer) are no subject of the question
+        titles = sorted({c.title for c in doc_chunks} | {str(c.metadata.get(k) or "") for c in doc_chunks[:1]
+                                                           for k in ("region", "issuer")})
         subject = self.subject(question, titles, bm25)
+        need = 1 if len(subject) < 3 else 2
         topic = next((t for k, t in _TOPICS.items() if re.search(k, question)), None)
         for c in doc_chunks:
             for sentence in split_sentences(c.text):
@@ -107,7 +113,7 @@ class UnstatedDetailCheck:
                     continue
                 if topic is not None and not re.search(topic, sentence):
                     continue
-                if subject and not any(t in sentence or t in c.section for t in subject):
+                if subject and sum(1 for t in subject if t in sentence or t in c.section) < need:
                     continue
                 return True
         return False
