@@ -170,8 +170,9 @@ class CitedAnswerComposer:
         types = question_types(question)
         if not types:
             return list(retrieved)
-        # distinctive spans (a 文号, a guide code, a phone number) may lift a clause from further down
-        window = 5 if set(types) & {"docno", "code", "contact"} else 3
+        # a clause holding the asked kind of span may lift itself from the first five (routed retrieval ranks
+        # within one notice, where the answering clause is often not first)
+        window = 5
         head = list(retrieved[:window])
 
         # a guide code the question names (编号4002) is answered by the clause listing that very code

@@ -49,11 +49,11 @@ class UnstatedDetailCheck:
     """Finds questions asking a detail that the notice they are about never states.
 
     Args:
-        subject_terms: how many of the question's rarest subject words (not in the notice's title) are
-            checked; a stating sentence holds one of them (two when there are three).
+        subject_terms: how many of the question's subject words (not in the notice's title; nearest the
+            asking words first) are checked; a stating sentence holds one of them.
     """
 
-    def __init__(self, subject_terms: int = 3) -> None:
+    def __init__(self, subject_terms: int = 2) -> None:
         if subject_terms < 1:
             raise ValueError(f"subject_terms must be ≥ 1, got {subject_terms!r}")
         self.subject_terms = subject_terms
@@ -72,7 +72,18 @@ class UnstatedDetailCheck:
         terms = {t for t in bm25.tokenizer.tokens(question)
                  if len(t) >= 2 and t not in title_text and not _ASKING.match(t) and bm25.idf(t) > 0
                  and not re.search(topical, t) and not any(ask.search(t) for ask, _ in ANSWER_TYPES.values())}
-        return sorted(terms, key=lambda t: (-bm25.idf(t), t))[: self.subject_terms]
+        terms = {t for t in terms if not any(t != u and t in u for u in terms)}  # 申请人, not also 申请
+        # the words nearest the asking words ("多长时间能拨到账上" → 拨到, 账上) name what is asked about;
+        # words further off set the scene ("公示完以后")
+        spans = [m.span() for ask, _ in ANSWER_TYPES.values() for m in ask.finditer(question)]
+
+        def distance(t: str) -> int:
+            at = question.find(t)
+            if at < 0 or not spans:
+                return len(question)
+            return min(max(a - (at + len(t)), at - b, 0) for a, b in spans)
+
+        return sorted(terms, key=lambda t: (distance(t), -bm25.idf(t), t))[: self.subject_terms]
 
     def run(self, question: str, doc_chunks: Sequence[Chunk], retrieved: Sequence[RetrievedClause],
             bm25: BM25Index) -> UnstatedDetail | None:
@@ -105,7 +116,7 @@ class UnstatedDetailCheck:
         titles = sorted({c.title for c in doc_chunks} | {str(c.metadata.get(k) or "") for c in doc_chunks[:1]
                                                            for k in ("region", "issuer")})
         subject = self.subject(question, titles, bm25)
-        need = 1 if len(subject) < 3 else 2
+        need = 1
         topic = next((t for k, t in _TOPICS.items() if re.search(k, question)), None)
         for c in doc_chunks:
             for sentence in split_sentences(c.text):
