@@ -30,7 +30,7 @@ def _results(index: Any) -> None:
     regions, years, progs = _filter_options(index.snapshot)
     with st.form("lookup"):
         query = st.text_input("检索内容（关键词或问题）", key="lookup_query",
-                              placeholder="如：赣榆区 牵头单位；最高资助多少")
+                              placeholder="如：申报条件；最高资助多少；联系电话")
         c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
         region = c1.selectbox("地区", [ANY, *regions], key="lookup_region")
         year = c2.selectbox("年度", [ANY, *years], key="lookup_year")
