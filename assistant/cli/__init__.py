@@ -19,7 +19,7 @@ from assistant.errors import ShenbaoError
 from assistant.logs import configure_logging
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMAND_MODULES = ("ingest", "search", "ask", "chat", "check", "eval")
+COMMAND_MODULES = ("ingest", "search", "ask", "chat", "check", "eval", "serve", "user", "apikey")
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 1
