@@ -68,7 +68,7 @@ class ConversationSessions:
         for q in earlier:
             try:
                 self.service.ask(q, session, use_llm=False)
-            except Exception:  # noqa: S112 - an unusable earlier turn is skipped, as the page would have
+            except Exception:
                 continue
             self.replayed += 1
         return session

@@ -7,6 +7,7 @@ by :class:`~assistant.api.guard.ApiGuard` before a body is read), errors become 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -103,10 +104,10 @@ def create_app(settings: Settings | None = None, auth: AuthSettings | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
-            try:
-                svc.retriever  # noqa: B018 - loads the index once, before the first caller waits for it
-            except ShenbaoError:
-                pass  # /healthz reports it; the first question gets the message
+            # load the index once, before the first caller waits for it; a missing index is reported by
+            # /healthz and to the first question
+            with contextlib.suppress(ShenbaoError):
+                svc.retriever  # noqa: B018
         yield
 
     app = FastAPI(title="申报助手 API", version="1", lifespan=lifespan,

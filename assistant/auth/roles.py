@@ -7,12 +7,12 @@ export. Each role holds every capability of the roles below it.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from assistant.errors import InputError
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """A caller's role, lowest first."""
 
     APPLICANT = "applicant"

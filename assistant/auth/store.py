@@ -238,7 +238,7 @@ class AuthStore:
                        (key_id, _digest(key), r.value, label, now))
         return key, ApiKey(key_id, r, label, now)
 
-    def keys(self) -> list[ApiKey]:
+    def api_keys(self) -> list[ApiKey]:
         """Every key's public record, newest first (revoked ones included)."""
         with self._db() as db:
             rows = db.execute("SELECT key_id, role, label, created, revoked FROM api_keys"

@@ -38,7 +38,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    keys = _store().keys()
+    keys = _store().api_keys()
     if not keys:
         print("还没有密钥。新建：shenbao apikey create --role staff")
     for k in keys:

@@ -55,7 +55,7 @@ def test_apikey_commands(env_data_dir: Path, capsys: pytest.CaptureFixture[str],
     code, out, _ = _run(capsys, monkeypatch, ["apikey", "list"])
     assert "已撤销" in out
     code, _, err = _run(capsys, monkeypatch, ["apikey", "create", "--role", "applicant"])
-    assert code == 2
+    assert code == 2 and "applicant" in err
 
 
 def test_serve_refuses_a_bad_port(env_data_dir: Path, capsys: pytest.CaptureFixture[str],

@@ -81,7 +81,7 @@ def test_api_keys_are_stored_as_digests_and_can_be_revoked(store: AuthStore) -> 
     assert key.startswith(f"sbk_{rec.key_id}_") and rec.role is Role.STAFF
     assert key.encode() not in store.path.read_bytes() and key.split("_")[2].encode() not in store.path.read_bytes()
     assert store.verify_key(key).key_id == rec.key_id
-    assert [k.label for k in store.keys()] == ["Open WebUI"]
+    assert [k.label for k in store.api_keys()] == ["Open WebUI"]
     for bad in ("", "sk-123", key[:-1] + ("A" if key[-1] != "A" else "B"), key + "x", f"sbk_{rec.key_id}_" + "A" * 43):
         with pytest.raises(AuthError):
             store.verify_key(bad)
