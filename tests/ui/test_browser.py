@@ -164,7 +164,7 @@ def _click_button(driver: Any, label: str) -> None:
 
     def find(d: Any) -> Any:
         for b in d.find_elements(By.TAG_NAME, "button"):
-            if b.text.strip() == label and b.is_enabled():
+            if _title(b) == label and b.is_enabled():  # an icon's ligature name may come first
                 return b
         return False
 
@@ -176,7 +176,13 @@ def _click_button(driver: Any, label: str) -> None:
 def _nav_links(driver: Any) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    return [a.text.strip() for a in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")]
+    return [_title(a) for a in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")]
+
+
+def _title(link: Any) -> str:
+    """A menu entry's title (its text starts with the icon's ligature name on a line of its own)."""
+    lines = link.text.strip().splitlines()
+    return lines[-1].strip() if lines else ""
 
 
 def _nav(driver: Any, title: str, ready: str) -> None:
@@ -186,7 +192,7 @@ def _nav(driver: Any, title: str, ready: str) -> None:
 
     def find(d: Any) -> Any:
         for a in d.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a"):
-            if a.text.strip() == title:
+            if _title(a) == title:
                 return a
         return False
 
@@ -259,7 +265,7 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
     card = next(c for c in cards if "三、申报要求" in c.text)
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", card)
     card.click()
-    _wait_text(browser, "在公告原文中查看该章节")
+    _wait_text(browser, "章节：")  # the card opens (its viewer link is for logged-in staff)
     _shot(browser, "02-chat-citation-card.png")
 
     # 条款检索 (staff and admins): filters, ranked clauses with highlighted terms, copy-ready text
