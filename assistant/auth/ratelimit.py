@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -50,7 +51,7 @@ class RateLimiter:
             if tokens < 1:
                 self._buckets[caller] = (tokens, now)
                 wait = (1 - tokens) / rate
-                raise RateLimitedError(f"请求过于频繁（每分钟最多 {self.per_minute:g} 次），请 {wait:.0f} 秒后再试。",
+                raise RateLimitedError(f"请求过于频繁（每分钟最多 {self.per_minute:g} 次），请 {math.ceil(wait)} 秒后再试。",
                                        retry_after=wait)
             self._buckets[caller] = (tokens - 1, now)
             while len(self._buckets) > self.max_callers:
