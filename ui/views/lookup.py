@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.index import RetrievalFilters
-from ui import components, present, state
+from ui import access, components, present, state
 
 ANY = "全部"
 MARK_STYLE = "background:#fff3cd;padding:0.4em;border-left:4px solid #f0ad4e"
@@ -102,7 +102,7 @@ def _viewer(index: Any) -> None:
     if st.session_state.get("viewer_head") not in heads:
         st.session_state["viewer_head"] = heads[0]
     nav, body = st.columns([1, 3])
-    head = nav.radio("章节导航", heads, key="viewer_head")
+    head = nav.radio("章节导航", heads, key="viewer_head", format_func=present.safe_label)
     marked = st.session_state.get("viewer_target")
     with body:
         for c in dict(groups)[head]:
@@ -116,6 +116,7 @@ def _viewer(index: Any) -> None:
                 components.text(c.text)
 
 
+access.require("lookup")
 st.title("条款检索")
 st.caption("供热线人员查找公告原文：按地区、年度、项目筛选，复制带出处的答复，或在原文中逐章查看。")
 with state.user_errors():
