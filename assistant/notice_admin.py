@@ -10,6 +10,7 @@ destroyed) and the index is synchronised with the corpus dir.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
@@ -33,22 +34,26 @@ _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 Progress = Callable[[int, int], None]
 
 
-def list_notices(settings: Settings | None = None) -> list[dict[str, Any]]:
-    """The indexed notices, one entry per file: ``id`` (the file name), ``file``, ``documents`` (doc_id,
-    title, region, year, programmes, chunks) and ``chunks``.
-
-    This is the one place the listing comes from: for now the index snapshot; swap it for the notice
-    catalogue when that exists.
+def list_notices(settings: Settings | None = None, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The indexed notices, one entry per file: ``id`` (the file name, what delete takes), ``file``,
+    ``chunks``, and ``documents``: the catalogue record of each document in it (title, issuer, 文号, dates,
+    kind, deadlines with the status on ``today``, contacts, programmes — see ``NoticeRecord.to_json``).
 
     Raises:
         IndexMissingError: nothing was ingested yet.
     """
+    from assistant.catalogue.registry import NoticeRegistry
     from assistant.index.store import IndexSnapshot
+    from assistant.ingest.catalogue import NoticeCatalogue
 
     s = settings or get_settings()
     snap = IndexSnapshot.load(s.data_dir)
-    return [{"id": name, "file": name, "documents": [dict(d) for d in src.documents],
-             "chunks": len(src.chunk_ids)} for name, src in sorted(snap.sources.items())]
+    registry = NoticeRegistry.from_snapshot(snap, NoticeCatalogue.load(s.corpus_dir / "notices.yaml"))
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for rec in registry.records:
+        by_file.setdefault(rec.file, []).append(rec.to_json(today))
+    return [{"id": name, "file": name, "documents": by_file.get(name, []), "chunks": len(src.chunk_ids)}
+            for name, src in sorted(snap.sources.items())]
 
 
 def safe_name(name: str) -> str:
