@@ -6,21 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import Settings, get_settings
+from assistant.config import Settings, float_env, get_settings
 from assistant.errors import ConfigError
-
-
-def _positive(name: str, default: float, env: dict[str, str], allow_zero: bool = False) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"环境变量 {name}={raw!r} 不是数字，请改为数字。") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ConfigError(f"环境变量 {name}={raw!r} 必须{'不小于' if allow_zero else '大于'} 0。")
-    return value
 
 
 @dataclass(frozen=True)
@@ -64,12 +51,12 @@ class AuthSettings:
         s = settings or get_settings()
         return cls(
             store_path=s.data_dir / "auth.sqlite",
-            session_minutes=_positive("SHENBAO_SESSION_MINUTES", 60.0, e),
-            session_max_hours=_positive("SHENBAO_SESSION_MAX_HOURS", 12.0, e),
-            login_max_failures=int(_positive("SHENBAO_LOGIN_MAX_FAILURES", 5, e)),
-            login_lock_minutes=_positive("SHENBAO_LOGIN_LOCK_MINUTES", 15.0, e),
+            session_minutes=float_env("SHENBAO_SESSION_MINUTES", 60.0, e),
+            session_max_hours=float_env("SHENBAO_SESSION_MAX_HOURS", 12.0, e),
+            login_max_failures=int(float_env("SHENBAO_LOGIN_MAX_FAILURES", 5, e)),
+            login_lock_minutes=float_env("SHENBAO_LOGIN_LOCK_MINUTES", 15.0, e),
             api_require_key=e.get("SHENBAO_API_REQUIRE_KEY", "").lower() in {"1", "true", "yes"},
-            api_rate_per_minute=_positive("SHENBAO_API_RATE_LIMIT", 120.0, e, allow_zero=True),
-            api_max_body_bytes=int(_positive("SHENBAO_API_MAX_BODY_KB", 256, e) * 1024),
-            api_max_upload_bytes=int(_positive("SHENBAO_API_MAX_UPLOAD_MB", 20, e) * 1024 * 1024),
+            api_rate_per_minute=float_env("SHENBAO_API_RATE_LIMIT", 120.0, e, allow_zero=True),
+            api_max_body_bytes=int(float_env("SHENBAO_API_MAX_BODY_KB", 256, e) * 1024),
+            api_max_upload_bytes=int(float_env("SHENBAO_API_MAX_UPLOAD_MB", 20, e) * 1024 * 1024),
         )
