@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.answer.catalogue_facts import CatalogueFactAdder
 from assistant.answer.composer import CitedAnswerComposer
+from assistant.answer.verbatim import CitationVerifier
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
@@ -76,6 +77,7 @@ class AnswerService:
         self.gate = gate or CoverageGate()
         self.resolver = FollowUpResolver()
         self.catalogue_facts = CatalogueFactAdder()
+        self.verifier = CitationVerifier()
         self._extractor = extractor
         self._checker = checker
         self._llm = llm
@@ -195,7 +197,23 @@ class AnswerService:
         return self.retriever.run(question, k=k)
 
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
-        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
+        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal — every quote
+        checked against the file it comes from."""
+        return self.verifier.run(self._offline(q, session, extracted), self._source_of())
+
+    def _source_of(self) -> Any:
+        """Title → the whitespace-free text of its file, for the live index (rebuilt when it is reloaded)."""
+        index = self.retriever.index
+        if getattr(self, "_sources_for", None) is not index:
+            from assistant.answer.verbatim import source_lookup
+
+            snap = index.snapshot
+            titles = {str(d.get("title")): name for name, src in snap.sources.items() for d in src.documents}
+            self._sources_cache = source_lookup(snap.source_texts(self.settings.data_dir), titles)
+            self._sources_for = index
+        return self._sources_cache
+
+    def _offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
         retriever = self.retriever
         retrieved = retriever.run(q, k=CONTEXT_K)
         facts = {**session.facts, **extracted.facts}
