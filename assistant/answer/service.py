@@ -11,10 +11,10 @@ from typing import Any
 
 from assistant.answer.catalogue_facts import CatalogueFactAdder
 from assistant.answer.composer import CitedAnswerComposer
-from assistant.answer.verbatim import CitationVerifier
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
+from assistant.answer.verbatim import CitationVerifier
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError, LLMError
 from assistant.index import HybridRetriever, cached_index
