@@ -77,8 +77,12 @@ class MatchAnswerComposer:
                 names = "；".join(_name(r) for r in rows if r.verdict in ("eligible", "needs_info"))[:200]
                 lines.append(f"\n【{GROUP_TITLES[group]}】{len(rows)} 项（{brief}）" + (f"：{names}" if names else ""))
         asks = self._top_questions(current)
+        lead = "补充以下信息可判定更多项目（直接回复即可）："
+        if not asks:  # nothing open waits for a fact: what the next rounds of closed calls would ask
+            asks = self._top_questions(report.group("closed"))
+            lead = "补充以下信息可判定往期项目（便于准备下一批，直接回复即可）："
         if asks:
-            lines.append("\n补充以下信息可判定更多项目（直接回复即可）：")
+            lines.append("\n" + lead)
             lines += [f"{i}. {q}" for i, q in enumerate(asks, 1)]
         uniq: list[Citation] = []
         for c in citations:
@@ -160,8 +164,7 @@ class MatchChat:
             supplying: the question only states facts (not a ruling question about one programme).
         """
         before = getattr(session, "match", None)
-        asked = asks_for_match(question, has_facts=bool(stated))
-        if not asked and not (before is not None and stated and supplying):
+        if not asks_for_match(question, has_facts=bool(stated)) and not (before is not None and stated and supplying):
             return None
         previous = dict(session.facts)
         facts = {**previous, **dict(stated)}
