@@ -25,6 +25,7 @@ CHAT_PAGE = "views/chat.py"
 CHECK_PAGE = "views/check.py"
 LOOKUP_PAGE = "views/lookup.py"
 ADMIN_PAGE = "views/admin.py"
+MATCH_PAGE = "views/match.py"
 
 
 def settings() -> Settings:

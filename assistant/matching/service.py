@@ -147,8 +147,9 @@ class MatchService:
                 skipped[rec.kind] = skipped.get(rec.kind, 0) + 1
                 continue
             state, label, days_left, deadline = _status_label(rec, day)
-            group: Group = "policy" if rec.kind == "policy" else (
-                "open" if state == STATUS_OPEN else "closed" if state == STATUS_CLOSED else "no_deadline")
+            # a policy with a dated round is listed like a call; without one it is 长期政策，按细则申请
+            group: Group = "open" if state == STATUS_OPEN else "closed" if state == STATUS_CLOSED else (
+                "policy" if rec.kind == "policy" else "no_deadline")
             if open_only and group != "open":
                 continue
             for pid, name in self._programmes(rec):
@@ -198,8 +199,17 @@ class MatchService:
                 res = _open_questions(res)
         if verdict == "needs_info":
             row.missing = self._missing(res)
-        if verdict == "eligible":
-            row.note = f"{sum(c.kind == 'hard' for c in checked)} 项硬性条件均满足"
+        hard = sum(c.kind == "hard" for c in checked)
+        unread = [c for c in prog.criteria if c.is_draft and c.condition is None]
+        if verdict == "eligible" and unread:
+            # drafted rules left some condition clauses unread: "all hard rules pass" is not "eligible" yet
+            verdict = "needs_info"
+            row.missing = [MissingFact(CONFIRM_FACT, "需对照原文确认的条款",
+                                       f"请对照原文确认是否符合：“{c.reference.quote}”（{c.reference.section}）")
+                           for c in unread]
+            row.note = f"已读出的 {hard} 项硬性条件均满足；另有 {len(unread)} 条条款未能自动核对"
+        elif verdict == "eligible":
+            row.note = f"{hard} 项硬性条件均满足"
         row.verdict = verdict
         if row.group == "policy":
             row.note = ("长期政策，按细则申请；" + row.note).rstrip("；")

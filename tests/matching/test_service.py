@@ -134,3 +134,23 @@ def test_exports_hold_every_row(match_world: Any) -> None:
     md = report.to_markdown()
     assert "2025年6月30日前" in md and "ineligible.json" in md
     assert report.to_json()["groups"]["open"][0]["verdict"] == "ineligible"
+
+
+def test_drafted_rules_that_left_a_clause_unread_never_say_eligible(match_world: Any) -> None:
+    from assistant.catalogue.registry import NoticeRecord, NoticeRegistry
+    from assistant.eligibility import EligibilityChecker
+    from assistant.eligibility.rules import RuleBook, load_rule_data
+
+    ref = {"section": "一、申报条件", "quote": "注册时间为2024年1月1日前，有较强的科技研发能力"}
+    (prog,) = load_rule_data({
+        "file": "y.txt", "notice_id": "y", "notice": "某通知", "status": "draft",
+        "programmes": [{"id": "y", "title": "某项目", "criteria": [
+            {"id": "y-legal", "kind": "hard", "description": "须具有独立法人资格", "facts": ["independent_legal_person"],
+             "condition": "is_true", "params": {"fact": "independent_legal_person"}, "reference": ref},
+            {"id": "y-unread", "kind": "reminder", "description": "需自行确认：" + ref["quote"], "reference": ref}]}]})
+    registry = NoticeRegistry([NoticeRecord(notice_id="y", file="y.txt", title="某通知", kind="call")])
+    (row,) = MatchService(registry=registry, checker=EligibilityChecker(RuleBook({"y": prog}))).run(
+        {"independent_legal_person": True}, today=DAY).rows
+    assert row.verdict == "needs_info" and "未能自动核对" in row.note
+    (m,) = row.missing
+    assert m.fact == "confirmed_criteria" and ref["quote"] in m.question
