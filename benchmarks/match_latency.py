@@ -25,8 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS, machine, pct  # noqa: E402
-from _match_world import ROOT, XIONGAN, build  # noqa: E402
+from _common import RESULTS, machine, pct
+from _match_world import ROOT, XIONGAN, build
 
 RECORD = XIONGAN / "company_xiongan_huaqing.txt"
 BUDGET_MS = 2000.0

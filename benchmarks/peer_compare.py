@@ -42,8 +42,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS  # noqa: E402
-from _match_world import ROOT, XIONGAN, build  # noqa: E402
+from _common import RESULTS
+from _match_world import ROOT, XIONGAN, build
 
 PEER = ROOT.parent / "shared" / "peer"
 RECORD = XIONGAN / "company_xiongan_huaqing.txt"
@@ -160,7 +160,7 @@ def _judge(peer_tier: str, peer: dict[str, Any], rows: list[Any], kind: str, tex
                     "why": f"通知载明的期限 {when} 在 {as_of} 前已过（shenbao 的公告目录没有把它读作申报期限或有效期）"}
     failing = [(r, c) for r in rows if r.verdict == "ineligible" for c in r.failing]
     if failing and all(r.verdict == "ineligible" for r in rows):
-        r, c = failing[0]
+        _, c = failing[0]
         facts = "；".join(f"{f['label']}={f['value']}（{f['source']}）" for f in c.facts)
         return {"supports": "shenbao", "quote": c.quote, "section": c.section, "verbatim": _verbatim(c.quote, text),
                 "why": f"记录所载事实与该条款矛盾：{facts}"}
