@@ -97,7 +97,8 @@ def test_form_table_popover_export_and_pasted_record(match_server: str, browser:
     assert text.startswith("分组,通知,项目") and "研发投入补助" in text and "2025年6月30日前" in text
 
     # a pasted company record: its facts and their lines are shown, the open call needs one fact
-    next(t for t in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if "粘贴企业信息" in t.text).click()
+    tab = next(t for t in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if "粘贴企业信息" in t.text)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", tab)
     box = _input(browser, "企业信息")
     browser.execute_script("arguments[0].focus();", box)
     box.send_keys((PROFILES / "record.txt").read_text(encoding="utf-8"))
