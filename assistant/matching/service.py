@@ -120,7 +120,12 @@ class MatchService:
     def checker(self) -> EligibilityChecker:
         """The eligibility checker (rules loaded at first use)."""
         if self._checker is None:
-            self._checker = EligibilityChecker()
+            if self._settings is None:
+                self._checker = EligibilityChecker()
+            else:  # the seed rules plus the drafted/reviewed rules of these settings' data dir
+                from assistant.eligibility.rules import RULES_DIR, load_rules
+
+                self._checker = EligibilityChecker(load_rules(RULES_DIR, self._settings.data_dir / "rules"))
         return self._checker
 
     def run(self, profile: ProfileInput, today: dt.date | str | None = None,
