@@ -11,6 +11,7 @@ rules hold nothing the checker can decide (only reminders, or no rules drafted y
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -34,6 +35,28 @@ COMPANION_FACTS: dict[str, tuple[str, ...]] = {
 }
 MATCH_KINDS = ("call", "policy")
 ProfileInput = SourcedProfile | ApplicantProfile | Mapping[str, Any] | str | None
+
+
+_REGISTRIES: dict[tuple[str, ...], NoticeRegistry] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def cached_registry(settings: Any = None) -> NoticeRegistry:
+    """The catalogue of the configured index, read once per index version (the snapshot of 137 notices takes
+    seconds to read; a page or an API request must not pay that each time)."""
+    from assistant.config import get_settings
+    from assistant.index.store import IndexSnapshot
+
+    s = settings or get_settings()
+    snap = IndexSnapshot.path_in(s.data_dir)
+    overrides = s.corpus_dir / "notices.yaml"
+    key = tuple(str(x) for x in (snap, snap.stat().st_mtime_ns if snap.exists() else 0, overrides,
+                                 overrides.stat().st_mtime_ns if overrides.exists() else 0))
+    with _REGISTRY_LOCK:
+        if key not in _REGISTRIES:
+            _REGISTRIES.clear()  # one index version at a time
+            _REGISTRIES[key] = NoticeRegistry.load(s)
+        return _REGISTRIES[key]
 
 
 def parse_date(value: dt.date | str | None) -> dt.date:
@@ -111,9 +134,9 @@ class MatchService:
 
     @property
     def registry(self) -> NoticeRegistry:
-        """The notice catalogue (loaded at first use)."""
+        """The notice catalogue (loaded at first use, shared while the index is unchanged)."""
         if self._registry is None:
-            self._registry = NoticeRegistry.load(self._settings)
+            self._registry = cached_registry(self._settings)
         return self._registry
 
     @property
