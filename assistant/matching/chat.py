@@ -74,7 +74,10 @@ class MatchAnswerComposer:
             if rows:
                 counts = Counter(r.verdict_label for r in rows)
                 brief = "，".join(f"{k} {v} 项" for k, v in counts.items())
-                names = "；".join(_name(r) for r in rows if r.verdict in ("eligible", "needs_info"))[:200]
+                names = ""
+                for r in rows:
+                    if r.verdict in ("eligible", "needs_info") and len(names) < 160:
+                        names += ("；" if names else "") + _name(r)
                 lines.append(f"\n【{GROUP_TITLES[group]}】{len(rows)} 项（{brief}）" + (f"：{names}" if names else ""))
         asks = self._top_questions(current)
         lead = "补充以下信息可判定更多项目（直接回复即可）："

@@ -208,6 +208,8 @@ class MatchService:
             if row.group == "policy":
                 row.note = "长期政策，按细则申请；" + row.note
             return 0
+        if row.programme_name == row.programme_id:  # the override file names a programme by its id only
+            row.programme_name = prog.title
         row.rules = "draft" if any(c.is_draft for c in prog.criteria) else "reviewed"
         res = self.checker.run(row.programme_id, sp.profile)
         row.conditions = [self._ref(c, sp) for c in res.criteria]
