@@ -214,6 +214,10 @@ class AnswerService:
         return self._sources_cache
 
     def _offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
+        """The deterministic answer itself (before the quote check)."""
+        matched = self._match_turn(q, session, extracted)
+        if matched is not None:
+            return matched
         retriever = self.retriever
         retrieved = retriever.run(q, k=CONTEXT_K)
         facts = {**session.facts, **extracted.facts}
@@ -242,6 +246,20 @@ class AnswerService:
         terms = retriever.index.bm25.tokenizer.tokens(q)
         record = self.composer.run(q, retrieved, terms)
         return self.catalogue_facts.run(q, record, self.registry(), self._locate)
+
+    def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
+        """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
+        from assistant.matching.chat import MatchChat
+
+        # facts supplied after a match answer re-run it, unless they name one programme (the checker's then)
+        supplying = not _ASKS_RULING.search(q) and len(q) < 60 and not extracted.programme_id
+        return MatchChat(self.matcher()).run(q, session, extracted.facts, supplying)
+
+    def matcher(self) -> Any:
+        """The match service over the live catalogue and this service's checker."""
+        from assistant.matching import MatchService
+
+        return MatchService(registry=self.registry(), checker=self.checker, settings=self.settings)
 
     def registry(self) -> Any:
         """The notice catalogue of the live index (rebuilt when the index was reloaded)."""

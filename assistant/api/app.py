@@ -208,7 +208,7 @@ def create_app(settings: Settings | None = None, auth: AuthSettings | None = Non
         runner = getattr(matching, "MatchService", None)
         if runner is None:
             raise HTTPException(501, MATCH_UNAVAILABLE)
-        result = runner().run(dict(body.facts))
+        result = runner(settings=s).run(dict(body.facts))
         return dict(result.to_json() if hasattr(result, "to_json") else result)
 
     @app.post("/v1/notices", name="upload_notices", tags=["管理（需密钥）"],

@@ -77,10 +77,16 @@ def test_rate_limit_per_key(make_client: Any, fixture_settings: Any) -> None:
     assert [client.get("/v1/models").status_code for _ in range(6)][-1] == 429  # keyless: per address
 
 
-def test_match_says_not_yet_available(make_client: Any, fixture_settings: Any) -> None:
+def test_match_rules_every_programme_of_the_catalogue(make_client: Any, fixture_settings: Any) -> None:
     client, _ = make_client(fixture_settings)
     r = client.post("/v1/match", json={"facts": {"registered_district": "海州区"}})
-    assert r.status_code == 501 and "尚未上线" in r.json()["error"]["message"]
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body["groups"]) == {"open", "no_deadline", "closed", "policy"} and body["facts"]
+    rows = [row for g in body["groups"].values() for row in g]
+    assert rows and all(row["verdict"] in ("eligible", "needs_info", "unchecked", "ineligible") for row in rows)
+    r = client.post("/v1/match", json={"facts": {"no_such_fact": 1}})
+    assert r.status_code == 400 and "no_such_fact" in r.json()["error"]["message"]
 
 
 def test_search_and_check(make_client: Any, fixture_settings: Any) -> None:
