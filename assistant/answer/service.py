@@ -14,6 +14,7 @@ from assistant.answer.composer import CitedAnswerComposer
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
+from assistant.answer.verbatim import CitationVerifier
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError, LLMError
 from assistant.index import HybridRetriever, cached_index
@@ -78,6 +79,7 @@ class AnswerService:
         self.gate = gate or CoverageGate()
         self.resolver = FollowUpResolver()
         self.catalogue_facts = CatalogueFactAdder()
+        self.verifier = CitationVerifier()
         self._extractor = extractor
         self._checker = checker
         self._llm = llm
@@ -277,7 +279,27 @@ class AnswerService:
         return record
 
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
-        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
+        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal — every quote
+        checked against the file it comes from."""
+        return self.verifier.run(self._offline(q, session, extracted), self._source_of())
+
+    def _source_of(self) -> Any:
+        """Title → the whitespace-free text of its file, for the live index (rebuilt when it is reloaded)."""
+        index = self.retriever.index
+        if getattr(self, "_sources_for", None) is not index:
+            from assistant.answer.verbatim import source_lookup
+
+            snap = index.snapshot
+            titles = {str(d.get("title")): name for name, src in snap.sources.items() for d in src.documents}
+            self._sources_cache = source_lookup(snap.source_texts(self.settings.data_dir), titles)
+            self._sources_for = index
+        return self._sources_cache
+
+    def _offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
+        """The deterministic answer itself (before the quote check)."""
+        matched = self._match_turn(q, session, extracted)
+        if matched is not None:
+            return matched
         retriever = self.retriever
         decision = self.route(q, session)
         facts = {**session.facts, **extracted.facts}
@@ -307,32 +329,7 @@ class AnswerService:
         record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
         record.contexts = [r.chunk.text for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
-        return self._with_route_note(self._verbatim(record), decision)
-
-    def _verbatim(self, record: AnswerRecord) -> AnswerRecord:
-        """Quotes checked against the text of the files they were read from (see ``VerbatimQuoteCheck``)."""
-        from assistant.answer.verbatim import VerbatimQuoteCheck
-
-        index = self.retriever.index
-        cache = getattr(self, "_source_flat", None)
-        if cache is None or cache[0] is not index:
-            cache = (index, {})
-            self._source_flat = cache
-        flat: dict[str, str] = cache[1]
-        folder = index.snapshot.sources_dir(index.settings.data_dir)
-
-        def read(file: str) -> str:
-            entry = index.snapshot.sources.get(file)
-            path = folder / f"{entry.sha256}.txt" if entry else None
-            return path.read_text(encoding="utf-8", errors="replace") if path and path.exists() else ""
-
-        def source_text(title: str) -> str:  # files read lazily, once per index
-            if title not in flat:
-                files = dict.fromkeys(c.source for c in self._chunks_by("title", [title]))
-                flat[title] = "".join(re.sub(r"\s+", "", read(f)) for f in files)
-            return flat[title]
-
-        return VerbatimQuoteCheck(source_text).run(record)
+        return self._with_route_note(record, decision)
 
     def _not_stated(self, q: str, decision: Any, retrieved: list[RetrievedClause], focus: DocumentFocus,
                     terms: list[str]) -> AnswerRecord | None:
@@ -350,7 +347,7 @@ class AnswerService:
         if detail is None:
             return None
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
-        return self._verbatim(not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes))
+        return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
 
     def _routed_candidates(self, candidates: list[str], decision: Any) -> list[str]:
         """Programmes an eligibility question is ruled on: only those of the notice it is routed to (never a
@@ -360,6 +357,20 @@ class AnswerService:
             return candidates
         inside = [c for c in candidates if c in routed]
         return inside or ([] if candidates and decision.routed and not decision.kept else candidates)
+
+    def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
+        """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
+        from assistant.matching.chat import MatchChat
+
+        # facts supplied after a match answer re-run it, unless they name one programme (the checker's then)
+        supplying = not _ASKS_RULING.search(q) and len(q) < 60 and not extracted.programme_id
+        return MatchChat(self.matcher()).run(q, session, extracted.facts, supplying)
+
+    def matcher(self) -> Any:
+        """The match service over the live catalogue and this service's checker."""
+        from assistant.matching import MatchService
+
+        return MatchService(registry=self.registry(), checker=self.checker, settings=self.settings)
 
     def registry(self) -> Any:
         """The notice catalogue of the live index (rebuilt when the index was reloaded)."""

@@ -19,6 +19,7 @@ class Session:
         history: (question as resolved, answer record) pairs.
         facts: applicant facts stated so far (accumulate across turns).
         programme_id: the programme the conversation is about, once known.
+        match: the last match report ("我们能申报哪些项目？"), so supplied facts re-run it.
     """
 
     history: list[tuple[str, Any]] = field(default_factory=list)
@@ -26,6 +27,7 @@ class Session:
     programme_id: str | None = None
     pending_eligibility: bool = False
     notices: list[str] = field(default_factory=list)  # the notice ids the conversation is about (routing)
+    match: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -40,6 +42,7 @@ class Session:
         self.programme_id = None
         self.pending_eligibility = False
         self.notices = []
+        self.match = None
 
 
 class FollowUpResolver:

@@ -1,61 +1,66 @@
-"""Every quoted piece is verbatim notice text: a quote is checked against the text of the file it was
-ingested from (whitespace aside) and, where the reader joined text the file separates with markup, cut into
-the pieces that are verbatim; a piece found nowhere is not cited."""
+"""The last check of every answer: each citation's quote stands in its notice file as ingested.
+
+A clause is assembled from the file (lines joined, furniture and repeated paragraphs left out, table cells
+read without their tags), so a quote of several lines can fail to stand in the file as a whole even when
+each part does. Such a quote is cut into the longest runs that do stand there; a run too short to say
+anything is dropped.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from assistant.ingest.quotes import verbatim_pieces
 from assistant.models import AnswerRecord, Citation
 
-_WS = re.compile(r"\s+")
-MIN_PIECE = 6
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
 
 
-def _flat(text: str) -> str:
-    return _WS.sub("", text)
-
-
-class VerbatimQuoteCheck:
-    """Keeps a record's citations verbatim.
+class CitationVerifier:
+    """Cuts quotes that do not stand in their file into the runs that do.
 
     Args:
-        source_text: ``source_text(notice_title)`` → the whitespace-free text of the file(s) the notice was
-            read from ("" when unknown: the citation is kept as it is).
-        min_piece: shorter pieces of a split quote are dropped (a lone "2." proves nothing).
+        min_chars: runs shorter than this are not quoted.
     """
 
-    def __init__(self, source_text: Callable[[str], str], min_piece: int = MIN_PIECE) -> None:
-        if min_piece < 1:
-            raise ValueError(f"min_piece must be ≥ 1, got {min_piece!r}")
-        self.source_text = source_text
-        self.min_piece = min_piece
+    def __init__(self, min_chars: int = 6) -> None:
+        if min_chars < 1:
+            raise ValueError(f"min_chars must be ≥ 1, got {min_chars!r}")
+        self.min_chars = min_chars
 
-    def pieces(self, quote: str, text: str) -> list[str]:
-        """The quote whole when verbatim, else its lines, else its whitespace-separated runs that are."""
-        if _flat(quote) in text:
-            return [quote]
-        out: list[str] = []
-        for line in (ln.strip() for ln in quote.split("\n")):
-            if not line:
-                continue
-            if _flat(line) in text:
-                if len(_flat(line)) >= self.min_piece:
-                    out.append(line)
-                continue
-            out.extend(p for p in (p.strip() for p in re.split(r"\s{1,}", line))
-                       if len(_flat(p)) >= self.min_piece and _flat(p) in text)
-        return out
-
-    def run(self, record: AnswerRecord) -> AnswerRecord:
-        """The record with each citation verbatim (split or dropped where it is not)."""
-        fixed: list[Citation] = []
+    def run(self, record: AnswerRecord, source_of: Callable[[str], str | None]) -> AnswerRecord:
+        """The record with every quote verbatim in the file ``source_of(notice title)`` returns (its text,
+        whitespace removed); a citation whose file is unknown is left as it is."""
+        out: list[Citation] = []
         for c in record.citations:
-            text = self.source_text(c.notice)
-            if not text:
-                fixed.append(c)
+            source = source_of(c.notice)
+            q = _squash(c.quote)
+            if source is None or not q or q in source:
+                out.append(c)
                 continue
-            fixed.extend(Citation(notice=c.notice, section=c.section, quote=p) for p in self.pieces(c.quote, text))
-        record.citations = fixed
+            for line in [ln for ln in c.quote.split("\n") if ln.strip()] or [c.quote]:
+                if _squash(line) in source:
+                    out.append(Citation(notice=c.notice, section=c.section, quote=line.strip()))
+                    continue
+                for piece in verbatim_pieces(line, source, min_chars=self.min_chars):
+                    out.append(Citation(notice=c.notice, section=c.section, quote=piece))
+        record.citations = out
         return record
+
+
+def source_lookup(texts: Mapping[str, str], title_files: Mapping[str, str]) -> Callable[[str], str | None]:
+    """``source_of(title)``: the whitespace-free text of the file a document title comes from."""
+    squashed: dict[str, str] = {}
+
+    def source_of(title: str) -> str | None:
+        name = title_files.get(title)
+        if name is None or name not in texts:
+            return None
+        if name not in squashed:
+            squashed[name] = _squash(texts[name])
+        return squashed[name]
+
+    return source_of
