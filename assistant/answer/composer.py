@@ -22,7 +22,7 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 _PART_END = re.compile(r"[？?]+")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
 TOPICS = {
-    r"截止|截至|最晚|最迟|哪天": r"截止|截至|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前",
+    r"截止|截至|最晚|最迟|哪天|几号": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励|补贴": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
     r"电话|咨询|找谁|联系": r"联\s*系|电话|咨询",
 }

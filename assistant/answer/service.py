@@ -34,6 +34,8 @@ _ASKS_RULING = re.compile(
 )
 # a document that is a blank form to fill in (its title says so): its lines rarely answer a question
 _FORM_TITLE = re.compile(r"(申报书|申请书|申请表|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
+# "能享受…吗 / 能进…吗": a ruling on the applicant, not a detail the notice may leave out
+_ASKS_YES_NO_RULING = re.compile(r"(能|可以|可否|能否|能不能|是否能?)(享受|申请|申报|领取|领|拿到|获得|进入?|报|算)")
 _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")
 # control characters, and lone surrogates (undecodable bytes from a terminal): they cannot be encoded,
 # hashed or printed
@@ -232,20 +234,26 @@ class AnswerService:
         return self.composer._rank_for_answer(q, retrieved, terms)
 
     def _with_parts(self, q: str, retrieved: list[RetrievedClause], decision: Any, k: int) -> list[RetrievedClause]:
-        """A several-part question ("几号截止？交到哪？找谁？"): each part's best clause (ranked lexically within
-        the same route) joins the head of the ranking, so every part has its clause among the first few."""
+        """A several-part question ("几号截止？交到哪？找谁？"): each part's answering clause (its sentence holds
+        the asked kind of value, topic and terms), looked for in every clause of the routed notice, joins the
+        head of the ranking — so every part has its clause among the first few. A one-part question asking a
+        kind of value gets its answering clause the same way."""
         from assistant.answer.composer import question_parts
+        from assistant.answer.spans import question_types
 
         parts = question_parts(q)
-        if len(parts) < 2 or not retrieved:
+        if not retrieved or (len(parts) < 2 and not question_types(q)):
             return retrieved
         from assistant.answer.composer import best_sentence
 
         # each part's answer is looked for in every clause of the notice the question is about (a routed
         # notice's clauses, else the lead clause's document): retrieval first, the rest after
         index = self.retriever.index
-        fam = decision.family_of(retrieved[0].chunk.doc_id) if decision.routed else None
-        docs = list(fam.doc_ids) if fam is not None else [retrieved[0].chunk.doc_id]
+        if decision.routed and len(decision.families) <= 3:
+            docs = list(decision.doc_ids)
+        else:  # the notice of the best clause
+            fam = self.routed.router.family(retrieved[0].chunk.doc_id)
+            docs = list(fam.doc_ids) if fam is not None else [retrieved[0].chunk.doc_id]
         seen = {r.chunk.chunk_id for r in retrieved}
         pool = list(retrieved) + [RetrievedClause(chunk=c, score=0.0) for a, b in index.doc_ranges(docs)
                                   for c in index.chunks[a:b] if c.chunk_id not in seen]
@@ -334,8 +342,11 @@ class AnswerService:
     def _not_stated(self, q: str, decision: Any, retrieved: list[RetrievedClause], focus: DocumentFocus,
                     terms: list[str]) -> AnswerRecord | None:
         """"通知未明确…" when the notice the question is about (routed, else named by title) never gives the
-        asked detail; the nearest clause is shown as context."""
+        asked detail; the nearest clause is shown as context. A ruling question ("能享受…吗") asks no detail."""
         from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
+
+        if _ASKS_RULING.search(q) or _ASKS_YES_NO_RULING.search(q):
+            return None
 
         index = self.retriever.index
         # every routed notice (a detail one of them gives is stated), else the documents the title names

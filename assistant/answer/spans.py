@@ -11,11 +11,11 @@ _SENT_SPLIT = re.compile(r"(?<=[。；！？!?])|\n+")
 # What a question asks for → a pattern the answering span must contain.
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "amount": (
-        re.compile(r"(多少钱|资助|经费|补助|奖补|金额|额度|上限|最高|万元|资金|投入|收入|销售)"),
+        re.compile(r"(多少钱|资助|经费|补助|补贴|奖补|奖励多少|给多少|拿多少|补多少|金额|额度|上限|最高|万元|资金|投入|收入|销售)"),
         re.compile(r"\d+(\.\d+)?\s*(万元|亿元|元|%)|不超过.{0,12}(万元|%)|最高\d+"),
     ),
     "date": (
-        re.compile(r"(什么时候|何时|截止|时间|日期|哪天|几月|之前|前注册|期限|多久之前)"),
+        re.compile(r"(什么时候|何时|截止|时间|日期|哪天|几号|几月|之前|前注册|期限|多久之前)"),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}:\d{2}"),
     ),
     "contact": (

@@ -17,10 +17,10 @@ from assistant.index.bm25 import BM25Index
 from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
 
 _DETAIL_TYPES = ("amount", "date", "count", "age", "duration")
-_EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|哪一天|几号")
+_EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|哪一天|几号|最晚")
 # question wording → what the stating sentence must also say (a deadline is not any date; funding not any sum)
 _TOPICS = {
-    r"截止|截至|最晚|最迟": r"截止|截至|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传",
+    r"截止|截至|最晚|最迟": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
 }
 # question words that are no subject of their own
