@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
+
 from assistant.answer.catalogue_facts import CatalogueFactAdder
 from assistant.answer.composer import CitedAnswerComposer
 from assistant.answer.coverage import CoverageGate
@@ -349,13 +351,26 @@ class AnswerService:
             return None
 
         index = self.retriever.index
-        # every routed notice (a detail one of them gives is stated), else the documents the title names
-        docs = list(decision.doc_ids) if decision.routed and len(decision.families) <= 3 else focus.run(q)
+        # every routed notice (a detail one of them gives is stated), else the documents the title names;
+        # only a notice the question clearly names, and that its best clause comes from
+        if decision.routed:
+            named = len(decision.families) <= 3 and max(decision.scores.values(), default=0.0) >= 12.0
+            docs = list(decision.doc_ids) if named and retrieved and retrieved[0].chunk.doc_id in decision.doc_ids \
+                else []
+        else:
+            docs = focus.run(q)
         if not docs:
             return None
         doc_chunks = [c for a, b in index.doc_ranges(docs) for c in index.chunks[a:b]]
-        detail = UnstatedDetailCheck().run(q, doc_chunks, retrieved, index.bm25)
+        check = UnstatedDetailCheck()
+        detail = check.run(q, doc_chunks, retrieved, index.bm25)
         if detail is None:
+            return None
+        # a wrong route must not hide an answer: the clauses matching the question best in the whole corpus
+        # (lexically; no query encoding) are read too
+        scores = index.bm25.scores(q)
+        top = [index.chunks[int(i)] for i in np.argsort(-scores, kind="stable")[:8] if scores[int(i)] > 0]
+        if check.run(q, top, retrieved, index.bm25) is None:
             return None
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
         return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
