@@ -18,7 +18,7 @@ from assistant.answer.composer import STATUS_MARKS, VERDICT_LABELS, squash
 
 VERDICT_COLORS = {"eligible": "green", "ineligible": "red", "needs_info": "orange"}
 STATUS_LABELS = {"met": "符合", "not_met": "不符合", "unknown": "未知"}
-KIND_LABELS = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "提醒"}
+KIND_LABELS = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "提醒", "sufficient": "便捷通道"}
 
 # Characters that Streamlit's Markdown would interpret (emphasis, headings, quotes, math, tables …).
 _MD_SPECIAL = {"*": "&#42;", "_": "&#95;", "$": "&#36;", "#": "&#35;", "~": "&#126;", "`": "&#96;",

@@ -103,11 +103,27 @@ class AnswerService:
 
     @property
     def checker(self) -> Any:
-        """The rules-as-code eligibility checker."""
-        if self._checker is None:
-            from assistant.eligibility import EligibilityChecker
+        """The rules-as-code eligibility checker (seed rules + the index's drafted/reviewed rules)."""
+        if self._checker is None or getattr(self, "_checker_for", None) is not None:
+            return self._drafted_checker()
+        return self._checker
 
-            self._checker = EligibilityChecker()
+    def _drafted_checker(self) -> Any:
+        """The checker over the live index's rules: notices without current drafts are drafted first (once,
+        cached in ``<data_dir>/rules``), so a newly ingested notice gets rules without a manual step."""
+        from assistant.eligibility import EligibilityChecker
+        from assistant.eligibility.checker import default_rules
+
+        index = self.retriever.index
+        if getattr(self, "_checker_for", None) is not index or self._checker is None:
+            from assistant.drafting.auto import ensure_drafts
+
+            try:
+                ensure_drafts(self.settings.data_dir, index.snapshot, self.registry())
+            except OSError as exc:  # a read-only data dir: rule on what is stored
+                log.warning("drafting skipped: %s", exc)
+            self._checker = EligibilityChecker(default_rules())
+            self._checker_for = index
         return self._checker
 
     @property
@@ -200,12 +216,13 @@ class AnswerService:
         retrieved = retriever.run(q, k=CONTEXT_K)
         facts = {**session.facts, **extracted.facts}
         if self._is_eligibility(q, extracted, session):
-            candidates = self._candidates(extracted, session)
+            session.facts = facts  # facts accumulate over the conversation
+            scope = self._scope(q, session, extracted, retrieved)
+            candidates = scope.programme_ids
             if candidates:
-                session.facts = facts
                 session.programme_id = candidates[0] if len(candidates) == 1 else session.programme_id
                 session.pending_eligibility = True
-                return self._eligibility(q, facts, candidates, retrieved)
+                return self._with_scope_note(self._eligibility(q, facts, candidates, retrieved), scope)
         session.pending_eligibility = False
         focus = self._focus()
         # a clause of another city's notice never leads an answer about this city
@@ -260,6 +277,27 @@ class AnswerService:
             return False
         about_applicant = bool(_FIRST_PERSON.search(q)) or bool(set(extracted.facts) - {"entity_type"})
         return about_applicant
+
+    def _scope(self, q: str, session: Session, extracted: Any, retrieved: list[RetrievedClause]) -> Any:
+        """The programme(s) to rule on: those of the notice the question is about (see ``answer/scope.py``)."""
+        from assistant.answer.scope import ProgrammeScope, scope_programmes
+
+        checker = self.checker
+        rules = getattr(checker, "rules", None)
+        if rules is None:  # an injected checker without a rule book: the extractor's candidates
+            return ProgrammeScope(self._candidates(extracted, session))
+        registry = self.registry() if self._checker_for_index() else None
+        return scope_programmes(q, session, registry, retrieved, rules, extracted)
+
+    def _checker_for_index(self) -> bool:
+        return getattr(self, "_checker_for", None) is not None
+
+    @staticmethod
+    def _with_scope_note(record: AnswerRecord, scope: Any) -> AnswerRecord:
+        """Say which programme a question naming none was ruled on."""
+        if scope.note:
+            record.answer = f"{record.answer}\n\n（{scope.note}）"
+        return record
 
     def _candidates(self, extracted: Any, session: Session) -> list[str]:
         if extracted.programme_id:

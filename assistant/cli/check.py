@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
-KIND_TAGS = {"hard": "", "advisory": "（一般要求，非硬性条件）", "reminder": "（提醒）"}
+KIND_TAGS = {"hard": "", "advisory": "（一般要求，非硬性条件）", "reminder": "（提醒）", "sufficient": "（便捷通道）"}
 
 
 def register(sub: Any) -> None:

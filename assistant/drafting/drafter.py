@@ -57,6 +57,7 @@ class Reading:
     description: str
     certain: bool = True
     when: dict[str, list[Any]] = field(default_factory=dict)
+    kind: str | None = None
 
     def key(self) -> str:
         """Condition and params as one comparable string."""
@@ -117,7 +118,7 @@ class RuleDrafter:
         self._readers: list[Callable[[str, ProgrammeRef], list[Reading]]] = [
             self._place, self._dates, self._entity, self._legal_person, self._flags, self._thresholds,
             self._degree, self._age, self._nationality, self._projects, self._talent, self._partners,
-            self._labs, self._named_applicant, self._qualifications,
+            self._labs, self._named_applicant, self._qualifications, self._products,
         ]
 
     # ------------------------------------------------------------------ the run
@@ -133,7 +134,10 @@ class RuleDrafter:
         Returns:
             The drafted criteria (rule-file dicts, status ``draft``) and clause counts.
         """
-        doc_chunks = [c for c in chunks if c.doc_id == programme.notice_id] or list(chunks)
+        docs = set(programme.doc_ids or (programme.notice_id,))
+        doc_chunks = [c for c in chunks if c.doc_id in docs] or list(chunks)
+        if programme.sections:  # a policy's measure: its own sub-section only
+            doc_chunks = [c for c in doc_chunks if c.section in programme.sections] or doc_chunks
         progs = list(siblings) if siblings else [programme]
         clauses = [c for c in find_condition_clauses(doc_chunks, progs) if c.applies_to(programme.id)]
         criteria: list[dict[str, Any]] = []
@@ -161,6 +165,9 @@ class RuleDrafter:
     def read(self, sentence: str, programme: ProgrammeRef) -> list[Reading]:
         """Every rule one clause states (empty: no reader understood it)."""
         s = squash(sentence)
+        shortcut = self._shortcut(s)
+        if shortcut:
+            return shortcut
         if re.search(r"不受[^。；]{0,20}限制|免申即享|可[^。；]{0,4}直接(纳入|认定)", s) and "不得" not in s:
             return []  # an exemption or a shortcut, not a condition
         out: list[Reading] = []
@@ -181,7 +188,7 @@ class RuleDrafter:
             return {"id": f"{prog.id}-r-{digest}", "kind": "reminder", "description": f"需自行确认：{quote}",
                     "certain": True, **base}
         digest = hashlib.sha1(f"{prog.id}|{s}|{r.key()}".encode()).hexdigest()[:8]
-        kind = "advisory" if re.search(self.lex["advisory_cue"], s) else "hard"
+        kind = r.kind or ("advisory" if re.search(self.lex["advisory_cue"], s) else "hard")
         facts = [r.params["fact"]] if isinstance(r.params.get("fact"), str) else []
         facts += list(r.params.get("facts") or []) + list((r.params.get("dates") or {}).keys())
         facts += CONDITION_FACTS.get(r.condition, [])
@@ -290,7 +297,9 @@ class RuleDrafter:
             params: dict[str, Any] = {"area": area}
             if excluded:
                 params["excluded"] = [n for n in re.split(r"[、和及]", excluded[0]) if n]
-            out.append(Reading("registered_in_area", params, f"须在{area}注册"))
+            # "在X注册或建有分支机构": an alternative place the vocabulary does not model
+            alt_place = bool(re.search(r"^[^。；]{0,12}或", s[m.end():]))
+            out.append(Reading("registered_in_area", params, f"须在{area}注册", certain=not alt_place))
             if re.search(r"纳税", s[m.start():m.end() + 8]) or re.search(r"注册[^。；]{0,4}纳税|纳税[^。；]{0,4}注册", s):
                 out.append(Reading("place_in_area", {"fact": "tax_place", "area": area}, f"须在{area}纳税"))
             break
@@ -334,7 +343,9 @@ class RuleDrafter:
             tail = s[m.end(): m.end() + 12]
             if date is None:
                 continue
-            if re.search(r"来|工作|到岗|入职", tail):
+            if re.search(r"购置|购买|采购", s[max(0, m.start() - 16):m.start()]):
+                after_dates.append(("equipment_purchase_date", date))
+            elif re.search(r"来|工作|到岗|入职", tail):
                 after_dates.append(("local_arrival_date", date))
             elif re.search(r"签订|签署", tail):
                 after_dates.append(("agreement_date", date))
@@ -596,3 +607,36 @@ class RuleDrafter:
             return [Reading("holds_qualification", {"kinds": kinds}, "须已获所列资质认定（满足其一）",
                             certain=len(kinds) == 1)]
         return []
+
+    def _shortcut(self, s: str) -> list[Reading]:
+        """已被认定为X的（单位）…免申即享/直接纳入/自动认定: holding X is a shortcut (kind ``sufficient``)."""
+        if not re.search(self.lex["shortcut_cue"], s) or re.search(r"不得|不予", s):
+            return []
+        m = re.search(r"已(被|经)?(认定为|入选|获评|评为|成为|纳入)([^，。；]{3,30}?)的", s)
+        if not m:
+            return []
+        name = m.group(3)
+        codes = [q["code"] for q in self.lex["qualifications"] if re.search(q["pattern"], name)]
+        if len(codes) == 1:
+            return [Reading("holds_qualification", {"kinds": codes}, f"已获{name}认定的可直接纳入（免申即享）",
+                            kind="sufficient")]
+        level = next((lv for lv in ("国家级", "省级", "市级") if lv in name), None)
+        params: dict[str, Any] = {"names": [name]}
+        if level:
+            params["level"] = level
+        return [Reading("holds_recognition", params, f"已被认定为{name}的可直接认定（免申即享）",
+                        kind="sufficient")]
+
+    def _products(self, s: str, prog: ProgrammeRef) -> list[Reading]:
+        """产品在（A、B、C）范围内 / 属于A、B领域: the applicant's products or field must be listed."""
+        m = re.search(r"(产品|领域|行业)[^。；，]{0,12}[（(]([^）)]{2,80})[）)][^。；]{0,2}范围内", s)
+        if not m:
+            return []
+        items = [x for x in re.split(r"[、，,和及]", m.group(2)) if 1 < len(x) <= 12]
+        if len(items) < 2:
+            return []
+        open_list = m.group(2).rstrip().endswith("等")
+        params: dict[str, Any] = {"fact": "industry", "keywords": [x.rstrip("等") for x in items]}
+        if open_list:
+            params["open_list"] = True
+        return [Reading("text_matches_any", params, f"产品（领域）须在所列范围内：{'、'.join(items)}")]

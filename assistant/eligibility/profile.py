@@ -273,6 +273,17 @@ class ApplicantProfile(BaseModel):
         "近年发生重大安全/质量/环境事故",
         "贵单位近年（通知所指年限内）是否发生过重大安全、重大质量事故或严重环境违法？", "unit")
     profitable: YesNo = _f("持续盈利", "贵单位近年是否持续实现盈利？", "unit")
+    recognitions: OptTextList = _f(
+        "已获认定/称号", "贵单位已获得哪些认定或称号（如省级工业诊所、省级专精特新中小企业）？", "unit")
+    related_to_recognized_enterprise: YesNo = _f(
+        "与已获该称号的企业存在控股关系",
+        "贵单位是否与已获该称号（认定）的企业存在控股关系（持股超过50%）或同属一个集团？", "unit")
+    recent_administrative_penalty: YesNo = _f(
+        "近三年受过税收、海关等行政处罚",
+        "贵单位近三年（通知所指期限内）是否受过税收、海关等方面的行政处罚？", "unit")
+    equipment_purchase_date: DateOrPeriod = _f(
+        "设备购置日期", "项目所用（软硬件）设备是哪天购置的？（YYYY-MM-DD 或 YYYY-MM）", "project")
+    equipment_in_use: YesNo = _f("设备已投入使用", "项目所用设备是否已投入使用？", "project")
     ongoing_projects: OptProjectKinds = _f(
         "单位在研项目类型",
         "贵单位目前有哪些在研（尚未验收结题）的科技计划项目？（如市科技成果转化、省科技计划、揭榜挂帅/赛马；没有请答“无”）",

@@ -32,8 +32,10 @@ from assistant.errors import RuleError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
-Kind = Literal["hard", "advisory", "reminder"]
-KINDS: tuple[str, ...] = ("hard", "advisory", "reminder")
+Kind = Literal["hard", "advisory", "reminder", "sufficient"]
+#: ``sufficient``: a shortcut the notice grants (已被认定为X的…免申即享/直接纳入/自动认定): met, it settles the
+#: open criteria (eligible unless a hard criterion is not met); unmet or unknown, it changes nothing.
+KINDS: tuple[str, ...] = ("hard", "advisory", "reminder", "sufficient")
 RuleStatus = Literal["draft", "reviewed"]
 STATUSES: tuple[str, ...] = ("draft", "reviewed")
 #: The note a ruling carries when it rests on any rule not yet reviewed by a person.
@@ -63,8 +65,9 @@ class Criterion:
     Attributes:
         id: stable rule id (unique across all rule files).
         kind: ``hard`` (not met → ineligible), ``advisory`` (一般要求/原则上: never ineligible, but unmet or
-            unknown leaves the ruling open) or ``reminder`` (materials/declarations: never asks; fails only
-            when the stated facts break it, e.g. 同时申报 both programmes).
+            unknown leaves the ruling open), ``reminder`` (materials/declarations: never asks; fails only
+            when the stated facts break it, e.g. 同时申报 both programmes) or ``sufficient`` (a shortcut such
+            as 免申即享: when met with certainty, the criteria still open do not hold the ruling back).
         description: one Chinese line.
         facts: profile fields the condition reads.
         condition: name of a function in :mod:`assistant.eligibility.conditions` (None for plain reminders).
@@ -117,7 +120,8 @@ class Programme:
         kinds = [c.kind for c in self.criteria]
         return {"id": self.id, "title": self.title, "notice": self.notice, "notice_id": self.notice_id,
                 "family": self.family, "hard": kinds.count("hard"), "advisory": kinds.count("advisory"),
-                "reminder": kinds.count("reminder")}
+                "reminder": kinds.count("reminder"), "sufficient": kinds.count("sufficient"),
+                "draft": sum(c.is_draft for c in self.criteria)}
 
 
 def _tuple_map(raw: Any, where: str) -> dict[str, tuple[Any, ...]]:
