@@ -222,3 +222,25 @@ def section_anchor(doc_id: str, section: str) -> str:
     import hashlib
 
     return "s-" + hashlib.sha1(f"{doc_id}|{section}".encode()).hexdigest()[:10]
+
+
+def json_text(value: Any) -> str:
+    """A value as compact JSON (Chinese kept)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def parse_json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object typed in a form (InputError in Chinese otherwise)."""
+    import json
+
+    from assistant.errors import InputError
+
+    try:
+        value = json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}不是合法的 JSON（{exc.msg}）。") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{what}应为 JSON 对象。")
+    return value
