@@ -154,7 +154,7 @@ class EligibilityChecker:
                         q = (crit.confirm_question or default) + \
                             f"（确认符合后可在 confirmed_criteria 中填写 {r.id}）"
                     else:
-                        q = ApplicantProfile.field_question(f)
+                        q = ApplicantProfile.missing_fact_question(f)
                     if f not in missing or f == CONFIRM_FACT:
                         if f not in missing:
                             missing.append(f)

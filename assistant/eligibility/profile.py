@@ -553,6 +553,11 @@ class ApplicantProfile(BaseModel):
         return (info.description or f"请提供：{name}") if info else f"请提供：{name}"
 
     @classmethod
+    def missing_fact_question(cls, name: str) -> str:
+        """The question for a missing fact, naming it: "研发人员数：贵单位专职研发…有多少人？"."""
+        return f"{cls.field_label(name)}：{cls.field_question(name)}"
+
+    @classmethod
     def fields_help(cls) -> str:
         """``name（label）`` for every field, for error messages."""
         return "、".join(f"{name}（{cls.field_label(name)}）" for name in cls.model_fields)
