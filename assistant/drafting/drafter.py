@@ -241,6 +241,8 @@ class RuleDrafter:
             return region.city if region.kind == "district" else None
         if re.fullmatch(rel["province"], word):
             return region.province
+        if rel.get("local") and re.fullmatch(rel["local"], word):
+            return region.name
         if re.fullmatch(rel["region"], word):
             return region.name if region.admin == "new_area" or region.kind == "district" else None
         return None
@@ -254,8 +256,8 @@ class RuleDrafter:
             if mention.place.kind in ("province", "city", "district"):
                 best = (mention.start, mention.place.name, True)
         rel = self.lex["relative_places"]
-        for level in ("city", "province", "region"):
-            for rm in re.finditer(rel[level], window):
+        for level in ("city", "province", "region", "local"):
+            for rm in re.finditer(rel.get(level) or "(?!)", window):
                 name = self._relative(rm.group(0), prog)
                 if name and (best is None or rm.start() > best[0]):
                     best = (rm.start(), name, False)
@@ -309,12 +311,31 @@ class RuleDrafter:
                 found = self._area_before(s, m.start(4), prog)
                 if found is not None:
                     out.append(Reading("registered_in_area", {"area": found[0]}, f"须为{found[0]}内的单位"))
-        if re.search(r"统计(关系|在|于)", s):
-            m2 = re.search(r"统计", s)
+        if re.search(r"统计(关系|在|于)|入统", s):
+            m2 = re.search(r"统计|入统", s)
             found = self._area_before(s, m2.start(), prog) if m2 else None
             if found is not None:
                 out.append(Reading("place_in_area", {"fact": "statistics_place", "area": found[0]},
                                    f"统计关系须在{found[0]}"))
+        if not any(r.params.get("fact") == "tax_place" for r in out):
+            mt = re.search(r"纳税", s)
+            found = self._area_before(s, mt.start(), prog) if mt and not re.search(r"依法纳税|正常纳税", s) else None
+            if found is not None and found[0] in (r.params.get("area") for r in out) or (
+                    found is not None and re.search(r"在[^。；，]{0,4}$", s[:mt.start()] if mt else "")):
+                out.append(Reading("place_in_area", {"fact": "tax_place", "area": found[0]}, f"须在{found[0]}纳税"))
+        m = re.search(r"(项目)?(实施地|建设地)点?(须|应|必须)?(在|位于|为)", s)
+        if m:
+            head = s[m.end():m.end() + 10]
+            area = None
+            for level in ("city", "province", "region", "local"):
+                rm = re.match(self.lex["relative_places"].get(level) or "(?!)", head)
+                if rm:
+                    area = self._relative(rm.group(0), prog)
+            if area is None:
+                hit = next(iter(self.gaz.find(head[:8])), None)
+                area = hit.place.name if hit is not None and hit.start == 0 else None
+            if area:
+                out.append(Reading("place_in_area", {"fact": "project_place", "area": area}, f"项目须在{area}实施"))
         return out
 
     # ------------------------------------------------------------------ dates
@@ -429,13 +450,14 @@ class RuleDrafter:
         return next((str(e["fact"]) for e in table if re.search(e["pattern"], head)), None)
 
     def _comparator(self, before: str, after: str) -> str | None:
-        if re.match(r"^[（(]不含[)）]", after) or re.search(r"(超过|高于|多于)$", before):
-            return "amount_strictly_above" if not re.search(r"不(超过|高于|多于)$", before) else "at_most"
-        if re.search(r"(不超过|不高于|不多于|低于|少于)$", before) and not re.search(r"不(少|低)于$", before):
+        if re.match(r"^[（(]不含[)）]", after) or re.search(r"(超过|高于|多于|大于)$", before):
+            return "amount_strictly_above" if not re.search(r"不(超过|高于|多于|大于)$", before) else "at_most"
+        if re.search(r"(不超过|不高于|不多于|低于|少于|小于)$", before) and not re.search(r"不(少|低|小)于$", before):
             return "at_most"
         if re.match(r"^(以下|以内)", after):
             return "at_most"
-        if re.search(r"(不少于|不低于|不得少于|不得低于|达到|达|在|为)$", before) or re.match(r"^(以上|及以上)", after):
+        if re.search(r"(不少于|不低于|不得少于|不得低于|不小于|达到|达|在|为|累计为|满)$", before) or \
+                re.match(r"^(以上|及以上)", after):
             return "at_least"
         return None
 
@@ -444,7 +466,9 @@ class RuleDrafter:
         alt = bool(re.search(self.lex["alternative_cue"], s))
         q = self.lex["quantities"]
         specs = [(_NUM + r"(亿元|万元|亿|万)", q["amount"], "万元"), (_NUM + r"[%％]", q["share"], "%"),
-                 (_NUM + r"(人|名|件)", q["count"], "人"), (_NUM + r"(平方米|㎡)", q["area"], "平方米")]
+                 (_NUM + r"(人|名|件)", q["count"], "人"), (_NUM + r"(平方米|㎡)", q["area"], "平方米"),
+                 (r"(?<![\d.])(\d{1,2})(个)?(年|周年)(?![度底末前后])", q.get("years") or [], "年"),
+                 (r"(?<![\d.])(\d{1,4})家", q.get("firms") or [], "家")]
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
@@ -455,14 +479,20 @@ class RuleDrafter:
                 if fact is None or cmp_ is None:
                     continue
                 value = float(m.group(1)) * (10000 if unit == "万元" and m.group(2).startswith("亿") else 1)
+                if fact in ("project_duration_years", "niche_years", "served_enterprise_count") and cmp_ == \
+                        "amount_strictly_above":
+                    cmp_ = "at_least"
                 if cmp_ == "amount_strictly_above" and fact not in ("rd_investment_wan", "annual_revenue_wan",
                                                                    "rd_expense_wan", "total_assets_wan", "rd_equipment_value_wan", "project_investment_wan",
                                                                    "output_value_wan", "registered_capital_wan"):
                     cmp_ = "at_least"
                 threshold: float | int = int(value) if value.is_integer() else value
                 words = {"at_least": "不少于", "at_most": "不超过", "amount_strictly_above": "多于"}[cmp_]
+                from assistant.eligibility.profile import ApplicantProfile
+
+                label = ApplicantProfile.field_label(fact)
                 out.append(Reading(cmp_, {"fact": fact, "threshold": threshold},
-                                   f"{fact} {words}{threshold}{unit}", certain=not alt))
+                                   f"{label}{words}{threshold}{unit}", certain=not alt and unit != "家"))
         return out
 
     def _degree(self, s: str, prog: ProgrammeRef) -> list[Reading]:

@@ -284,6 +284,17 @@ class ApplicantProfile(BaseModel):
     equipment_purchase_date: DateOrPeriod = _f(
         "设备购置日期", "项目所用（软硬件）设备是哪天购置的？（YYYY-MM-DD 或 YYYY-MM）", "project")
     equipment_in_use: YesNo = _f("设备已投入使用", "项目所用设备是否已投入使用？", "project")
+    project_place: str | None = _f("项目实施地", "项目在哪里实施（建设）？", "project", max_length=40)
+    project_started: YesNo = _f("项目已完成备案并开工", "项目是否已办理完成备案（核准）等手续并已开工建设？", "project")
+    requested_funding_wan: float | None = _f("申请财政资金（万元）", "申请财政资金支持多少万元？", "project", ge=0)
+    niche_years: float | None = _f("从事细分市场（主营业务）年限", "贵单位从事该细分市场（主营业务）有几年了？",
+                                   "unit", ge=0)
+    served_enterprise_count: int | None = _f(
+        "近一年服务企业数", "贵单位近一年累计为多少家企业提供服务（开具诊断报告）？", "unit", ge=0)
+    ip_dispute: YesNo = _f("有知识产权纠纷或侵权行为", "贵单位近年是否有知识产权纠纷或侵犯他人知识产权的行为？", "unit")
+    has_ip_management: YesNo = _f(
+        "有知识产权管理制度、机构、人员和经费", "贵单位是否建有知识产权管理制度并有管理机构、工作人员和经费？", "unit")
+    sound_management: YesNo = _f("管理规范、财务制度健全", "贵单位是否管理规范、业务及财务制度健全？", "unit")
     ongoing_projects: OptProjectKinds = _f(
         "单位在研项目类型",
         "贵单位目前有哪些在研（尚未验收结题）的科技计划项目？（如市科技成果转化、省科技计划、揭榜挂帅/赛马；没有请答“无”）",
