@@ -137,7 +137,7 @@ def scope_programmes(question: str, session: Any, registry: Any, retrieved: Sequ
         return ProgrammeScope([], considered=ranked)
     nid = with_rules[0]
     q = re.sub(r"\s+", "", question)
-    sections = {}
+    sections: dict[str, float] = {}
     for rank, r in enumerate(retrieved[:TOP_CLAUSES]):
         sections.setdefault(r.chunk.section, 1.0 / (rank + 1))
     best: tuple[float, str] | None = None

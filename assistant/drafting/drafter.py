@@ -144,8 +144,24 @@ class RuleDrafter:
         seen: set[str] = set()
         mapped = reminders = 0
         kept: list[ConditionClause] = []
+        alt: tuple[str, set[str] | None] | None = None  # "满足下列条件之一": (section, item numbers or all)
         for clause in clauses:
             readings = self.read(clause.text, programme)
+            flat = squash(clause.text)
+            if alt is not None and not clause.section.startswith(alt[0]):
+                alt = None
+            if readings and re.search(self.lex["alternatives_intro"], squash(clause.section)):
+                for r in readings:  # under a heading "满足下列条件之一"
+                    r.certain = False
+            if alt is not None and readings:
+                item = re.match(r"^[（(]?(\d+)[)）.．、]", flat)
+                if alt[1] is None or (item and item.group(1) in alt[1]):
+                    for r in readings:  # one alternative of several: never rules out on its own
+                        r.certain = False
+            intro = re.search(self.lex["alternatives_intro"], flat)
+            if intro:
+                nums = re.search(r"第([\d、，,和及]+)条", flat)
+                alt = (clause.section, set(re.findall(r"\d+", nums.group(1))) if nums else None)
             if not readings and clause.origin == "cue":
                 continue  # outside the condition sections only what the vocabulary reads counts
             kept.append(clause)
@@ -302,10 +318,17 @@ class RuleDrafter:
             # "在X注册或建有分支机构": an alternative place the vocabulary does not model
             alt_place = bool(re.search(r"^[^。；]{0,12}或", s[m.end():]))
             out.append(Reading("registered_in_area", params, f"须在{area}注册", certain=not alt_place))
-            if re.search(r"纳税", s[m.start():m.end() + 8]) or re.search(r"注册[^。；]{0,4}纳税|纳税[^。；]{0,4}注册", s):
+            if (re.search(r"纳税", s[m.start():m.end() + 8]) or re.search(r"注册[^。；]{0,4}纳税|纳税[^。；]{0,4}注册", s)) \
+                    and not re.search(r"(依法|正常|按时)纳税", s):
                 out.append(Reading("place_in_area", {"fact": "tax_place", "area": area}, f"须在{area}纳税"))
             break
-        if not out:
+        mh = re.search(r"(招用|招聘|吸纳)[^。；，]{0,12}?户籍", s)
+        if mh:
+            found = self._area_before(s, mh.end() - 2, prog)
+            if found is not None:
+                out.append(Reading("place_in_area", {"fact": "hire_hukou_place", "area": found[0]},
+                                   f"新招用人员户籍须在{found[0]}"))
+        if not any(r.condition == "registered_in_area" for r in out):
             m = re.search(r"([\u4e00-\u9fa5]{2,6}?)(省|市)?内的?(具有独立法人资格的)?(高等院校|高校|企业|企事业单位|单位|科研院所)", s)
             if m:
                 found = self._area_before(s, m.start(4), prog)
@@ -318,24 +341,24 @@ class RuleDrafter:
                 out.append(Reading("place_in_area", {"fact": "statistics_place", "area": found[0]},
                                    f"统计关系须在{found[0]}"))
         if not any(r.params.get("fact") == "tax_place" for r in out):
-            mt = re.search(r"纳税", s)
+            # "在本地缴纳税收" / "并在本地纳税": a tax place named right before the word
+            mt = re.search(r"纳税|缴纳税收", s)
             found = self._area_before(s, mt.start(), prog) if mt and not re.search(r"依法纳税|正常纳税", s) else None
-            if found is not None and found[0] in (r.params.get("area") for r in out) or (
-                    found is not None and re.search(r"在[^。；，]{0,4}$", s[:mt.start()] if mt else "")):
+            if mt and found is not None and re.search(r"在[^。；，]{0,4}(缴纳)?$", s[:mt.start()]):
                 out.append(Reading("place_in_area", {"fact": "tax_place", "area": found[0]}, f"须在{found[0]}纳税"))
         m = re.search(r"(项目)?(实施地|建设地)点?(须|应|必须)?(在|位于|为)", s)
         if m:
             head = s[m.end():m.end() + 10]
-            area = None
+            where: str | None = None
             for level in ("city", "province", "region", "local"):
                 rm = re.match(self.lex["relative_places"].get(level) or "(?!)", head)
                 if rm:
-                    area = self._relative(rm.group(0), prog)
-            if area is None:
+                    where = self._relative(rm.group(0), prog)
+            if where is None:
                 hit = next(iter(self.gaz.find(head[:8])), None)
-                area = hit.place.name if hit is not None and hit.start == 0 else None
-            if area:
-                out.append(Reading("place_in_area", {"fact": "project_place", "area": area}, f"项目须在{area}实施"))
+                where = hit.place.name if hit is not None and hit.start == 0 else None
+            if where:
+                out.append(Reading("place_in_area", {"fact": "project_place", "area": where}, f"项目须在{where}实施"))
         return out
 
     # ------------------------------------------------------------------ dates
@@ -358,6 +381,14 @@ class RuleDrafter:
             out.append(Reading("date_before", {"fact": fact, "date": date, "inclusive": inclusive},
                                f"须于{m.group(0)}{'注册成立' if fact == 'registered_date' else '完成并购或注册'}",
                                certain=certain))
+        for m in re.finditer(_DATE + r"[(（]?[含]?[)）]?(至|到|-|—|～|~)" + _DATE + r"[(（]?[含]?[)）]?(期间|之间|内)?", s):
+            start, end = _iso(*m.group(1, 2, 3)), _iso(*m.group(5, 6, 7))
+            around = s[max(0, m.start() - 12):m.end() + 16]
+            fact = next((e["fact"] for e in self.lex.get("periods") or [] if re.search(e["pattern"], around)), None)
+            if start and end and fact:
+                out.append(Reading("date_on_or_after", {"fact": fact, "date": start}, f"须在{start}（含）以后"))
+                out.append(Reading("date_before", {"fact": fact, "date": end, "inclusive": True},
+                                   f"须在{end}（含）以前"))
         after_dates = []
         for m in re.finditer(_DATE + r"([（(]含[)）])?(以后|之后|后)", s):
             date = _iso(m.group(1), m.group(2), m.group(3))
@@ -468,7 +499,8 @@ class RuleDrafter:
         specs = [(_NUM + r"(亿元|万元|亿|万)", q["amount"], "万元"), (_NUM + r"[%％]", q["share"], "%"),
                  (_NUM + r"(人|名|件)", q["count"], "人"), (_NUM + r"(平方米|㎡)", q["area"], "平方米"),
                  (r"(?<![\d.])(\d{1,2})(个)?(年|周年)(?![度底末前后])", q.get("years") or [], "年"),
-                 (r"(?<![\d.])(\d{1,4})家", q.get("firms") or [], "家")]
+                 (r"(?<![\d.])(\d{1,4})家", q.get("firms") or [], "家"),
+                 (r"(?<![\d.])(\d{1,3})个月", q.get("months") or [], "个月")]
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
@@ -479,7 +511,8 @@ class RuleDrafter:
                 if fact is None or cmp_ is None:
                     continue
                 value = float(m.group(1)) * (10000 if unit == "万元" and m.group(2).startswith("亿") else 1)
-                if fact in ("project_duration_years", "niche_years", "served_enterprise_count") and cmp_ == \
+                if fact in ("project_duration_years", "niche_years", "served_enterprise_count",
+                            "labour_contract_months") and cmp_ == \
                         "amount_strictly_above":
                     cmp_ = "at_least"
                 if cmp_ == "amount_strictly_above" and fact not in ("rd_investment_wan", "annual_revenue_wan",

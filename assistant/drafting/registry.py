@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.drafting.clauses import LEXICON_PATH, ProgrammeRef
+from assistant.drafting.clauses import LEXICON_PATH, ProgrammeRef, load_lexicon
 from assistant.eligibility.gazetteer import load_gazetteer
 from assistant.models import Chunk
 
@@ -27,7 +27,7 @@ DRAFT_KINDS: tuple[str, ...] = ("call", "policy")
 # a policy measure grants something ("对…的，给予…补贴/奖励")
 _BENEFIT = re.compile(r"给予|予以(支持|补贴|奖励|补助)|补贴|奖励|补助|贴息")
 _CONDITIONAL = re.compile(r"对[^。；]{2,120}的")
-_NOT_MEASURE = re.compile(r"其他事项|附则|总则|职责|程序|流程|审核|拨付|保障|组织实施|监督|附件")
+_NOT_MEASURE = re.compile(r"文首|其他事项|附则|总则|职责|程序|流程|审核|拨付|保障|组织实施|监督|附件")
 _NUMBER_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?\s*$|^第[一二三四五六七八九十百]+条$")
 
 
@@ -35,7 +35,8 @@ def policy_measures(notice_id: str, chunks: list[Chunk]) -> list[dict[str, Any]]
     """A policy's measures: each sub-section that grants something on a condition ("对…的，给予…").
 
     Returns programme dicts (``id`` ``<notice_id>-pN``, ``name``, ``sections``) — empty when the policy has
-    fewer than two such measures (it is then drafted whole, as one programme).
+    no such measure (it is then drafted whole, as one programme). A policy of one measure drafts its clauses
+    and its definition of the applicant ("本细则所述…企业，指…").
     """
     groups: dict[tuple[str, ...], list[Chunk]] = defaultdict(list)
     for c in chunks:
@@ -45,13 +46,18 @@ def policy_measures(notice_id: str, chunks: list[Chunk]) -> list[dict[str, Any]]
     out: list[dict[str, Any]] = []
     for key, cs in groups.items():
         text = "".join(c.text for c in cs)
-        if any(_NOT_MEASURE.search(h) for h in key) or not (_BENEFIT.search(text) and _CONDITIONAL.search(text)):
+        if any(_NOT_MEASURE.search(h) for h in key):
+            continue
+        named = any(re.search(load_lexicon()["condition_headings"], h) for h in key)
+        if not named and not (_BENEFIT.search(text) and _CONDITIONAL.search(text)):
             continue
         head = key[-1]
         name = head if not _NUMBER_ONLY.match(head) else re.split(r"[。；]", re.sub(r"\s+", "", text))[0][:40]
         out.append({"id": f"{notice_id}-p{len(out) + 1}", "name": name, "conditions_heading": key[-1],
                     "sections": tuple(dict.fromkeys(c.section for c in cs))})
-    return out if len(out) >= 2 else []
+    if len(out) == 1:  # the policy's one measure: drafted with the rest of the text (its definitions)
+        out[0]["sections"] = ()
+    return out
 
 
 @dataclass(frozen=True)

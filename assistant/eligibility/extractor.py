@@ -805,14 +805,32 @@ class FactExtractor:
         m = re.search(r"(设备|机器人|软硬件)[^，,。；]{0,10}(是|于|在)?(20\d{2})年(\d{1,2})月(份)?[^，,。；]{0,4}(买|购|采购|购置)", text) \
             or re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,20}(买|购买|采购|购置)了?[^，,。；]{0,16}(设备|机器人)", text)
         if m:
-            y, mo = (m.group(3), m.group(4)) if m.re.pattern.startswith("(设备") else (m.group(1), m.group(2))
+            yr, mo = (m.group(3), m.group(4)) if m.re.pattern.startswith("(设备") else (m.group(1), m.group(2))
             if 1 <= int(mo) <= 12:
-                facts["equipment_purchase_date"] = f"{y}-{int(mo):02d}"
+                facts["equipment_purchase_date"] = f"{yr}-{int(mo):02d}"
         m = re.search(r"(已经|已)(用起来|投入使用|投入运行|投产|在用)|用起来了", text)
         if m:
             facts["equipment_in_use"] = not negated(text, m.start(), 4)
         elif re.search(r"(还没|尚未|未)(投入使用|用起来|投产)", text):
             facts["equipment_in_use"] = False
+        # hiring: "2022年8月新招了2名安新县户籍的员工，签了1年劳动合同"
+        m = re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,12}(招|招用|招聘|聘用|录用)", text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            facts["hire_date"] = f"{m.group(1)}-{int(m.group(2)):02d}"
+        m = re.search(r"([\u4e00-\u9fa5]{2,6}?)(户籍|户口)", text)
+        if m and not negated(text, m.start(), 4):
+            place = self.gaz.resolve(re.sub(r"^(名|个|位|都是|是)", "", m.group(1)))
+            if place is not None:
+                facts["hire_hukou_place"] = place.name
+        m = re.search(r"签(了|订了?)?([\d一二两三四五六七八九十]+)(个)?(年|月)(期|的)?(限)?(的)?(劳动)?合同", text)
+        if m and (n := _cn_number(m.group(2))) is not None:
+            facts["labour_contract_months"] = n * 12 if m.group(4) == "年" else n
+        m = re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,16}(提款|放款|贷款|借款)", text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            facts["loan_date"] = f"{m.group(1)}-{int(m.group(2)):02d}"
+        m = re.search(r"(正常|依法|按时|按期)纳税", text)
+        if m:
+            facts["tax_compliant"] = not negated(text, m.start(), 4)
         m = re.search(r"(做|生产|经营|从事)([\u4e00-\u9fa5]{2,8}?)(的)(厂子|企业|公司|工厂|厂)", text)
         if m and "industry" not in facts:
             facts["industry"] = m.group(2)

@@ -284,6 +284,11 @@ class ApplicantProfile(BaseModel):
     equipment_purchase_date: DateOrPeriod = _f(
         "设备购置日期", "项目所用（软硬件）设备是哪天购置的？（YYYY-MM-DD 或 YYYY-MM）", "project")
     equipment_in_use: YesNo = _f("设备已投入使用", "项目所用设备是否已投入使用？", "project")
+    hire_date: DateOrPeriod = _f("新招用人员的招用（签订劳动合同）日期", "新招用人员是哪天签订劳动合同（招用）的？", "unit")
+    hire_hukou_place: str | None = _f("新招用人员户籍所在地", "新招用人员的户籍在哪里？", "unit", max_length=40)
+    labour_contract_months: float | None = _f("劳动合同期限（月）", "与新招用人员签订的劳动合同期限是几个月？", "unit", ge=0)
+    loan_date: DateOrPeriod = _f("贷款发生（提款）日期", "这笔贷款是哪天提款（发生）的？", "unit")
+    tax_compliant: YesNo = _f("依法纳税", "贵单位是否依法正常纳税？", "unit")
     project_place: str | None = _f("项目实施地", "项目在哪里实施（建设）？", "project", max_length=40)
     project_started: YesNo = _f("项目已完成备案并开工", "项目是否已办理完成备案（核准）等手续并已开工建设？", "project")
     requested_funding_wan: float | None = _f("申请财政资金（万元）", "申请财政资金支持多少万元？", "project", ge=0)
