@@ -58,6 +58,7 @@ class Reading:
     certain: bool = True
     when: dict[str, list[Any]] = field(default_factory=dict)
     kind: str | None = None
+    any_of: str | None = None
 
     def key(self) -> str:
         """Condition and params as one comparable string."""
@@ -144,24 +145,29 @@ class RuleDrafter:
         seen: set[str] = set()
         mapped = reminders = 0
         kept: list[ConditionClause] = []
-        alt: tuple[str, set[str] | None] | None = None  # "满足下列条件之一": (section, item numbers or all)
+        # "满足下列条件之一": (section, item numbers or all, the intro clause)
+        alt: tuple[str, set[str] | None, str] | None = None
         for clause in clauses:
             readings = self.read(clause.text, programme)
             flat = squash(clause.text)
             if alt is not None and not clause.section.startswith(alt[0]):
                 alt = None
             if readings and re.search(self.lex["alternatives_intro"], squash(clause.section)):
-                for r in readings:  # under a heading "满足下列条件之一"
+                head = next(h for h in reversed(clause.section.split(" > "))
+                            if re.search(self.lex["alternatives_intro"], squash(h)))
+                for r in readings:  # under a heading "满足下列条件之一": one met alternative meets the group
                     r.certain = False
+                    r.any_of = programme.id + "-any-" + hashlib.sha1(head.encode()).hexdigest()[:6]
             if alt is not None and readings:
                 item = re.match(r"^[（(]?(\d+)[)）.．、]", flat)
                 if alt[1] is None or (item and item.group(1) in alt[1]):
                     for r in readings:  # one alternative of several: never rules out on its own
                         r.certain = False
+                        r.any_of = programme.id + "-any-" + hashlib.sha1(alt[2].encode()).hexdigest()[:6]
             intro = re.search(self.lex["alternatives_intro"], flat)
             if intro:
                 nums = re.search(r"第([\d、，,和及]+)条", flat)
-                alt = (clause.section, set(re.findall(r"\d+", nums.group(1))) if nums else None)
+                alt = (clause.section, set(re.findall(r"\d+", nums.group(1))) if nums else None, flat)
             if not readings and clause.origin == "cue":
                 continue  # outside the condition sections only what the vocabulary reads counts
             kept.append(clause)
@@ -215,6 +221,8 @@ class RuleDrafter:
         }
         if r.when:
             crit["when"] = r.when
+        if r.any_of:
+            crit["any_of"] = r.any_of
         if re.search(r"牵头(申报)?单位(应|须|必须|近)", s) and "applicant_role" not in r.when:
             crit["unless"] = {"applicant_role": ["partner"]}
         return crit

@@ -3,7 +3,8 @@
 Verdict logic (three-valued): ``ineligible`` when any hard criterion — or a reminder the stated facts
 break — is not met (all failing ones listed); otherwise ``eligible`` when a certain ``sufficient`` shortcut
 (已被认定为X的…免申即享) is met; otherwise ``needs_info`` when a hard criterion is unknown or an advisory one
-(一般要求/原则上) is unknown or unmet; ``eligible`` only when every hard and advisory criterion is met. Questions are asked for exactly the facts the open criteria still need.
+(一般要求/原则上) is unknown or unmet; ``eligible`` only when every hard and advisory criterion is met.
+Alternatives (criteria sharing an ``any_of`` group, "满足下列条件之一") count as met together once one is met. Questions are asked for exactly the facts the open criteria still need.
 
 Drafted rules (status ``draft``) take part like any other, but a draft rule marked not ``certain`` never
 counts as "not met": its failure becomes ``unknown`` with a question naming the clause to check. A ruling
@@ -128,6 +129,11 @@ class EligibilityChecker:
                 skipped.append(crit.id)
             else:
                 results.append(res)
+        met_groups = {c.any_of for c in prog.criteria if c.any_of and c.id in {r.id for r in results if r.status == "met"}}
+        for r in results:  # one met alternative of a group meets the group
+            crit = next(c for c in prog.criteria if c.id == r.id)
+            if crit.any_of in met_groups and r.status != "met":
+                r.status, r.missing, r.note = "met", [], "已满足其中之一"
         blocking = [r for r in results if r.status == "not_met" and r.kind not in ("advisory", "sufficient")]
         shortcut = [r for r in results if r.kind == "sufficient" and r.status == "met"
                     and next(c for c in prog.criteria if c.id == r.id).certain]

@@ -80,6 +80,7 @@ class Criterion:
         certain: False when the drafter could not parse the clause with certainty: never ``not met``.
         reviewed_by: who reviewed (accepted/edited/added) the rule.
         reviewed_at: when (ISO date-time).
+        any_of: a group name shared by alternatives ("满足下列条件之一"): one met member meets them all.
     """
 
     id: str
@@ -96,6 +97,7 @@ class Criterion:
     certain: bool = True
     reviewed_by: str | None = None
     reviewed_at: str | None = None
+    any_of: str | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -227,6 +229,7 @@ def _criterion(raw: dict[str, Any], defaults: dict[str, str], where: str) -> Cri
         when=_tuple_map(raw.get("when"), where), unless=_tuple_map(raw.get("unless"), where),
         confirm_question=raw.get("confirm_question"), reference=reference, status=status, certain=certain,
         reviewed_by=review.get("by"), reviewed_at=None if review.get("at") is None else str(review.get("at")),
+        any_of=None if raw.get("any_of") is None else str(raw.get("any_of")),
     )
 
 
