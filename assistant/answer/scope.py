@@ -2,7 +2,8 @@
 
 Until notice routing (``NoticeRouter``) lands, the notice a question is about is read from retrieval: the
 notices (an attachment counts for its notice) of the top retrieved clauses, ranked by rank, minus notices of
-another region than the one the question names, with a notice of a year the question names preferred. Only
+another region than the one the question names, weighed with the question's words of the notice's title,
+a year it names and whether the notice is a call for applications (see :func:`ranked_notices`). Only
 programmes of that notice are candidates — never a programme of another city or year. Among them the one
 best matching the question (its title's words in the question, and the retrieved clauses it cites) is ruled
 on; the answer then says which (``ProgrammeScope.note``). A programme the question names by a seed alias
@@ -22,7 +23,7 @@ from assistant.eligibility.gazetteer import load_gazetteer
 from assistant.models import RetrievedClause
 
 TOP_CLAUSES = 8
-_YEAR = re.compile(r"(20\d{2})\s*年(度|第|的)?(?!\d{0,2}月)")
+_YEAR = re.compile(r"(20\d{2})\s*年(度|第|的)?(?!\d{1,2}月)")
 _GENERIC = re.compile(r"(20\d{2}年度?|关于|组织|开展|申报|工作|通知|项目|企业|认定|雄安新区|新区|的|第[一二三四五六七八九十\d]+批)")
 
 
@@ -72,22 +73,39 @@ def _region_conflicts(places: Sequence[Any], region: str | None) -> bool:
 
 def ranked_notices(question: str, registry: Any, retrieved: Sequence[RetrievedClause]) -> list[str]:
     """Notice ids the top retrieved clauses belong to, best first, without notices of a region the question
-    rules out; a notice of a year the question names goes first."""
+    rules out.
+
+    A notice's score: its clauses' retrieval ranks (Σ 1/(rank+1), capped at 1 so one long notice does not
+    drown the rest), plus how much of its title the question says (up to 1), plus 0.5 when the question names
+    its year, plus 0.3 for a call for applications (an eligibility question is about applying).
+    """
     scores: dict[str, float] = {}
     for rank, r in enumerate(retrieved[:TOP_CLAUSES]):
         nid = _root(registry, r.chunk.doc_id)
         scores[nid] = scores.get(nid, 0.0) + 1.0 / (rank + 1)
     places = _question_regions(question)
-    years = {int(m.group(1)) for m in _YEAR.finditer(question) if m.group(2) in ("度", "第")}
-    out = []
-    for nid in sorted(scores, key=lambda n: -scores[n]):
+    years = {int(m.group(1)) for m in _YEAR.finditer(question)
+             if not re.match(r"\s*(在|就)?[^，,。]{0,3}(注册|成立|设立|购|招|提款|贷款|被)", question[m.end():])}
+    q = re.sub(r"\s+", "", question)
+    ranked: list[tuple[float, str]] = []
+    for nid, retrieval in scores.items():
         rec = registry.get(nid) if registry is not None else None
         if rec is not None and _region_conflicts(places, rec.region):
             continue
-        out.append(nid)
-    if years and registry is not None:
-        out.sort(key=lambda n: 0 if (registry.get(n) and registry.get(n).year in years) else 1)
-    return out
+        score = min(retrieval, 1.0)
+        if rec is not None:
+            names = [rec.title, *(str(p.get("name") or "") for p in rec.programmes)]
+            score += max(_title_overlap(q, t) for t in names)
+            score += 0.5 if rec.year in years else 0.0
+            score += 0.3 if rec.kind == "call" else 0.0
+        ranked.append((score, nid))
+    return [nid for _, nid in sorted(ranked, key=lambda x: -x[0])]
+
+
+def _title_overlap(question: str, title: str) -> float:
+    """The words of a title the question says: shared bigrams of the title's distinctive part, 6 = all."""
+    core = _GENERIC.sub("", re.sub(r"[\s“”\"《》（）()、，,：:]", "", title))
+    return min(1.0, len(_bigrams(core) & _bigrams(question)) / 6)
 
 
 def _bigrams(text: str) -> set[str]:

@@ -182,6 +182,12 @@ class RuleDrafter:
                     continue
                 seen.add(r.key())
                 criteria.append(self._criterion(programme, clause, r))
+        used: dict[str, int] = {}
+        for crit in criteria:  # the same sentence twice (in two sections): distinct ids
+            n = used.get(crit["id"], 0)
+            used[crit["id"]] = n + 1
+            if n:
+                crit["id"] = f"{crit['id']}-{n + 1}"
         return DraftResult(programme, criteria, kept, mapped, reminders)
 
     def read(self, sentence: str, programme: ProgrammeRef) -> list[Reading]:
