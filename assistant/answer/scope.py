@@ -76,7 +76,7 @@ def ranked_notices(question: str, registry: Any, retrieved: Sequence[RetrievedCl
     rules out.
 
     A notice's score: its clauses' retrieval ranks (Σ 1/(rank+1), capped at 1 so one long notice does not
-    drown the rest), plus how much of its title the question says (up to 1), plus 0.5 when the question names
+    drown the rest), plus how much of its title the question says (up to 1), plus 0.75 when the question names
     its year, plus 0.3 for a call for applications (an eligibility question is about applying).
     """
     scores: dict[str, float] = {}
@@ -96,7 +96,7 @@ def ranked_notices(question: str, registry: Any, retrieved: Sequence[RetrievedCl
         if rec is not None:
             names = [rec.title, *(str(p.get("name") or "") for p in rec.programmes)]
             score += max(_title_overlap(q, t) for t in names)
-            score += 0.5 if rec.year in years else 0.0
+            score += 0.75 if rec.year in years else 0.0
             score += 0.3 if rec.kind == "call" else 0.0
         ranked.append((score, nid))
     return [nid for _, nid in sorted(ranked, key=lambda x: -x[0])]
