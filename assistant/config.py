@@ -20,7 +20,12 @@ def _default_data_dir() -> Path:
     return Path(base) / "shenbao"
 
 
-def _float_env(name: str, default: float, env: dict[str, str]) -> float:
+def float_env(name: str, default: float, env: dict[str, str], allow_zero: bool = False) -> float:
+    """A positive number from the environment (``allow_zero``: or 0, e.g. "limit off").
+
+    Raises:
+        ConfigError: not a number, or out of range (the message names the variable and its value).
+    """
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -28,8 +33,8 @@ def _float_env(name: str, default: float, env: dict[str, str]) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"环境变量 {name}={raw!r} 不是数字，请改为数字（如 30）。") from None
-    if value <= 0:
-        raise ConfigError(f"环境变量 {name}={raw!r} 必须大于 0。")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ConfigError(f"环境变量 {name}={raw!r} 必须{'不小于' if allow_zero else '大于'} 0。")
     return value
 
 
@@ -102,7 +107,7 @@ class Settings:
             openai_api_key=e.get("OPENAI_API_KEY") or None,
             openai_base_url=e.get("OPENAI_BASE_URL") or None,
             llm_model=e.get("SHENBAO_LLM_MODEL") or "gpt-4o-mini",
-            llm_timeout=_float_env("SHENBAO_LLM_TIMEOUT", 30.0, e),
+            llm_timeout=float_env("SHENBAO_LLM_TIMEOUT", 30.0, e),
             llm_retries=_int_env("SHENBAO_LLM_RETRIES", 1, e),
             log_questions=(e.get("SHENBAO_LOG_QUESTIONS", "").lower() in {"1", "true", "yes"}),
             embed_cache=Path(e["SHENBAO_EMBED_CACHE"]).expanduser() if e.get("SHENBAO_EMBED_CACHE") else None,

@@ -45,3 +45,23 @@ class LLMError(ShenbaoError):
 
 class RuleError(ShenbaoError):
     """The eligibility rules (YAML) are malformed or an unknown programme was asked for."""
+
+
+class AuthError(ShenbaoError):
+    """A login or API key was refused (wrong password, unknown or revoked key, locked account)."""
+
+
+class PermissionDeniedError(AuthError):
+    """The caller is known but their role may not do this."""
+
+
+class RateLimitedError(ShenbaoError):
+    """Too many requests or failed logins in a short time; ``retry_after`` says when to try again."""
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotFoundError(InputError):
+    """The named notice, user or key does not exist."""

@@ -1,7 +1,9 @@
 """The web page of shenbao: ``streamlit run ui/app.py`` (or ``make run``).
 
-Four pages over the same ``assistant`` package: 申报咨询 (chat), 资格自查 (eligibility form),
-条款检索 (hotline clause lookup with the notice viewer) and 公告管理 (notice admin and feedback export).
+Applicants (anonymous) see 申报咨询 (chat) and 资格自查 (eligibility form); staff who log in add 条款检索 (clause
+lookup with the notice viewer), 规则核对 and 用户反馈; admins add 公告管理 (upload/delete/re-index/feedback
+export) and 用户管理. A page a role may not see is not in the menu, so its URL leads to the default page;
+each restricted page also checks the role itself.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui import components, state  # noqa: E402
+from ui import access, components  # noqa: E402
 
 st.set_page_config(page_title="申报助手", page_icon=":material/description:", layout="wide")
 
-pages = [
-    st.Page(state.CHAT_PAGE, title="申报咨询", icon=":material/chat:", url_path="chat", default=True),
-    st.Page(state.CHECK_PAGE, title="资格自查", icon=":material/task_alt:", url_path="check"),
-    st.Page(state.LOOKUP_PAGE, title="条款检索", icon=":material/search:", url_path="lookup"),
-    st.Page(state.ADMIN_PAGE, title="公告管理", icon=":material/folder_open:", url_path="admin"),
-]
+session = access.current()
+pages = [st.Page(p.path, title="账户" if (p.capability is None and session) else p.title, icon=p.icon,
+                 url_path=p.url_path, default=p.default) for p in access.visible_pages()]
 page = st.navigation(pages)
 st.sidebar.markdown("**申报助手** · 科技项目申报政策咨询")
+if session is not None:
+    st.sidebar.caption(f"已登录：{session.username}（{session.role.label}）")
+    if st.sidebar.button("退出登录", key="logout", icon=":material/logout:"):
+        access.logout()
+        st.rerun()
 components.mode_indicator()
 page.run()

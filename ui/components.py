@@ -38,6 +38,10 @@ def verdict_badge(verdict: str | None) -> None:
 
 def _viewer_link(notice: str, section: str) -> None:
     """A link opening the notice viewer of the lookup page at this section."""
+    from ui import access
+
+    if not access.allowed("lookup"):
+        return  # the notice viewer lives on the staff's lookup page
     doc_id = _doc_of(notice, section)
     if doc_id:
         st.page_link(state.LOOKUP_PAGE, label="在公告原文中查看该章节", icon=":material/article:",
@@ -63,7 +67,7 @@ def citation_cards(record: AnswerRecord) -> None:
         return
     st.caption(f"引用条款（{len(record.citations)}）")
     for c in record.citations:
-        with st.expander(f"《{c.notice}》 {c.section}", expanded=False):
+        with st.expander(present.safe_label(f"《{c.notice}》 {c.section}"), expanded=False):
             st.markdown(f"**公告**：{present.safe_html(c.notice)}", unsafe_allow_html=True)
             st.markdown(f"**章节**：{present.safe_html(c.section)}", unsafe_allow_html=True)
             st.markdown(f"<blockquote>{present.safe_html(c.quote)}</blockquote>", unsafe_allow_html=True)

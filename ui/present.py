@@ -36,6 +36,15 @@ def safe_html(text: str) -> str:
     return escaped.replace("\r\n", "\n").replace("\n", "<br>")
 
 
+_LABEL_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def safe_label(text: str) -> str:
+    """Text for a widget label or option (expander titles, radio options): Streamlit renders those as
+    Markdown, so every Markdown character is backslash-escaped and line breaks become spaces."""
+    return _LABEL_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def highlight(text: str, terms: Iterable[str]) -> str:
     """``safe_html(text)`` with every occurrence of the query terms wrapped in ``<mark>`` (longest first)."""
     uniq = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)

@@ -25,6 +25,11 @@ CHAT_PAGE = "views/chat.py"
 CHECK_PAGE = "views/check.py"
 LOOKUP_PAGE = "views/lookup.py"
 ADMIN_PAGE = "views/admin.py"
+FEEDBACK_PAGE = "views/feedback.py"
+RULES_PAGE = "views/rules.py"
+USERS_PAGE = "views/users.py"
+LOGIN_PAGE = "views/login.py"
+MATCH_PAGE = "views/match.py"
 
 
 def settings() -> Settings:

@@ -71,7 +71,7 @@ class CitedAnswerComposer:
         if not types:
             return list(retrieved)
         # distinctive spans (a 文号, a guide code, a phone number) may lift a clause from further down
-        window = 5 if set(types) & {"docno", "code", "contact"} else 3
+        window = 5 if set(types) & {"docno", "code", "contact", "amount"} else 3
         head = list(retrieved[:window])
 
         def answering(r: RetrievedClause) -> float:

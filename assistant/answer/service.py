@@ -14,6 +14,7 @@ from assistant.answer.composer import CitedAnswerComposer
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
+from assistant.answer.verbatim import CitationVerifier
 from assistant.config import Settings, get_settings
 from assistant.errors import InputError, LLMError
 from assistant.index import HybridRetriever, cached_index
@@ -77,6 +78,7 @@ class AnswerService:
         self.gate = gate or CoverageGate()
         self.resolver = FollowUpResolver()
         self.catalogue_facts = CatalogueFactAdder()
+        self.verifier = CitationVerifier()
         self._extractor = extractor
         self._checker = checker
         self._llm = llm
@@ -212,7 +214,27 @@ class AnswerService:
         return self.retriever.run(question, k=k)
 
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
-        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal."""
+        """The deterministic answer: a checker ruling, a cited fact answer, or a refusal — every quote
+        checked against the file it comes from."""
+        return self.verifier.run(self._offline(q, session, extracted), self._source_of())
+
+    def _source_of(self) -> Any:
+        """Title → the whitespace-free text of its file, for the live index (rebuilt when it is reloaded)."""
+        index = self.retriever.index
+        if getattr(self, "_sources_for", None) is not index:
+            from assistant.answer.verbatim import source_lookup
+
+            snap = index.snapshot
+            titles = {str(d.get("title")): name for name, src in snap.sources.items() for d in src.documents}
+            self._sources_cache = source_lookup(snap.source_texts(self.settings.data_dir), titles)
+            self._sources_for = index
+        return self._sources_cache
+
+    def _offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
+        """The deterministic answer itself (before the quote check)."""
+        matched = self._match_turn(q, session, extracted)
+        if matched is not None:
+            return matched
         retriever = self.retriever
         retrieved = retriever.run(q, k=CONTEXT_K)
         facts = {**session.facts, **extracted.facts}
@@ -242,6 +264,20 @@ class AnswerService:
         terms = retriever.index.bm25.tokenizer.tokens(q)
         record = self.composer.run(q, retrieved, terms)
         return self.catalogue_facts.run(q, record, self.registry(), self._locate)
+
+    def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
+        """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
+        from assistant.matching.chat import MatchChat
+
+        # facts supplied after a match answer re-run it, unless they name one programme (the checker's then)
+        supplying = not _ASKS_RULING.search(q) and len(q) < 60 and not extracted.programme_id
+        return MatchChat(self.matcher()).run(q, session, extracted.facts, supplying)
+
+    def matcher(self) -> Any:
+        """The match service over the live catalogue and this service's checker."""
+        from assistant.matching import MatchService
+
+        return MatchService(registry=self.registry(), checker=self.checker, settings=self.settings)
 
     def registry(self) -> Any:
         """The notice catalogue of the live index (rebuilt when the index was reloaded)."""

@@ -19,12 +19,14 @@ class Session:
         history: (question as resolved, answer record) pairs.
         facts: applicant facts stated so far (accumulate across turns).
         programme_id: the programme the conversation is about, once known.
+        match: the last match report ("我们能申报哪些项目？"), so supplied facts re-run it.
     """
 
     history: list[tuple[str, Any]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     programme_id: str | None = None
     pending_eligibility: bool = False
+    match: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -38,6 +40,7 @@ class Session:
         self.facts.clear()
         self.programme_id = None
         self.pending_eligibility = False
+        self.match = None
 
 
 class FollowUpResolver:

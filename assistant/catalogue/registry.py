@@ -9,6 +9,7 @@ that hand-written rules use, a document start the text does not mark).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -166,12 +167,35 @@ def _main_record(fields: NoticeFields, doc: NoticeDocument) -> NoticeRecord:
                    "quote": p.source.quote} for i, p in enumerate(fields.programmes)]
     title = str(rec["title"] or doc.title)
     published = rec["published"]
+    issuer, region = _s(rec["issuer"]), _s(rec["region"])
+    if issuer is None or region is None:
+        head = _letterhead(doc.text)
+        if head:
+            issuer = issuer or head[0]
+            region = region or head[1]
+            sources.setdefault("issuer", {"quote": head[0], "origin": "text", "doc": 0})
+            if head[1]:
+                sources.setdefault("region", {"quote": head[0], "origin": "text", "doc": 0})
     return NoticeRecord(
-        notice_id=doc.doc_id, file=fields.file, title=title, issuer=_s(rec["issuer"]),
-        doc_number=_s(rec["doc_number"]), published=_s(published), region=_s(rec["region"]),
+        notice_id=doc.doc_id, file=fields.file, title=title, issuer=issuer,
+        doc_number=_s(rec["doc_number"]), published=_s(published), region=region,
         kind=str(rec["kind"]), year=guess_year(title) or (int(str(published)[:4]) if published else None),
         deadlines=deadlines, contacts=contacts, amounts=amounts, programmes=programmes,
         part=str(doc.metadata.get("part", "")), sources=sources)
+
+
+_ISSUER_LINE = re.compile(r"^(?P<area>[\u4e00-\u9fff]{2,8}?(?:自治区|省|市|新区|自治州|县|区))"
+                          r"[\u4e00-\u9fff]{1,16}(?:厅|局|委员会|政府|办公室|管委会)$")
+
+
+def _letterhead(text: str) -> tuple[str, str | None] | None:
+    """An issuer printed as the letterhead on the first lines ("山河省科学技术厅") and its area, when the
+    field reader found none."""
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:3]:
+        m = _ISSUER_LINE.match(re.sub(r"\s+", "", line))
+        if m:
+            return m.group(0), m.group("area")
+    return None
 
 
 def _s(v: Any) -> str | None:

@@ -19,7 +19,8 @@ from assistant.errors import ShenbaoError
 from assistant.logs import configure_logging
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMAND_MODULES = ("ingest", "notices", "search", "ask", "chat", "check", "rules", "eval")
+COMMAND_MODULES = ("ingest", "notices", "search", "ask", "chat", "check", "match", "rules", "eval", "serve",
+                   "user", "apikey")
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 1

@@ -12,7 +12,7 @@ def register(sub: Any) -> None:
     """Add the ``ask`` subcommand."""
     p = sub.add_parser("ask", help="提问：给出简明回答并引用公告原文",
                        description="回答关于申报通知的问题：先给结论，再引用所依据的条款原文；资格问题由规则校验判定。")
-    p.add_argument("question", help="问题，如“赣榆区的企业能申报产业前瞻与关键技术项目吗？”")
+    p.add_argument("question", help="问题，如“最高资助多少？”“截止了吗？”“我们是2023年注册的企业，能申报吗？”")
     p.add_argument("--json", action="store_true", help="输出结果记录 JSON（answer, citations, contexts, verdict …）")
     p.add_argument("--offline", action="store_true", help="即使配置了模型也只用离线答案")
     p.set_defaults(func=run)

@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
                        description="用规则（每条对应公告原文）判定申请人能否申报某项目；缺少的信息会列为需补充的问题。")
     p.add_argument("--programme", help="项目 id（见 --list）")
     p.add_argument("--facts", default="{}",
-                   help='申请人信息：JSON 对象，或 @文件路径，例如 \'{"registered_district": "赣榆区"}\'')
+                   help='申请人信息：JSON 对象，或 @文件路径，例如 \'{"entity_type": "企业", "independent_legal_person": true}\'')
     p.add_argument("--json", action="store_true", help="输出 JSON 结果")
     p.add_argument("--list", action="store_true", help="列出所有有申报条件的项目及其 id")
     p.set_defaults(func=run)
@@ -43,7 +43,7 @@ def _load_facts(raw: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"--facts 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。"
-            '示例：--facts \'{"entity_type": "企业", "registered_district": "海州区"}\'') from None
+            '示例：--facts \'{"entity_type": "企业", "independent_legal_person": true}\'') from None
 
 
 def run(args: argparse.Namespace) -> int:

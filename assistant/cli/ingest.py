@@ -18,26 +18,37 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _overrides() -> Any:
+    """The override file of the corpus dir (optional; the catalogue is read from the notices themselves)."""
+    from assistant.config import get_settings
+    from assistant.ingest.catalogue import NoticeCatalogue
+
+    return NoticeCatalogue.load(get_settings().corpus_dir / "notices.yaml")
+
+
 def run(args: argparse.Namespace) -> int:
     """Ingest and print the summary; exit 2 when every file failed."""
     from tqdm import tqdm
 
     from assistant.index.builder import IndexBuilder
 
-    bar: Any = None
+    bars: dict[str, Any] = {}
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if args.quiet:
-            return
-        if bar is None:
-            bar = tqdm(total=total, desc="向量化条款", unit="条", file=sys.stderr)
-        bar.n = done
-        bar.refresh()
+    def bar(desc: str, unit: str) -> Any:
+        def update(done: int, total: int) -> None:
+            if args.quiet:
+                return
+            if desc not in bars:
+                bars[desc] = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
+            bars[desc].n = done
+            bars[desc].refresh()
+        return update
 
-    report = IndexBuilder().run(args.paths or None, rebuild=args.rebuild, progress=progress)
-    if bar is not None:
-        bar.close()
+    report = IndexBuilder(overrides=_overrides()).run(args.paths or None, rebuild=args.rebuild,
+                                                      progress=bar("向量化条款", "条"),
+                                                      file_progress=bar("读取公告", "个"))
+    for b in bars.values():
+        b.close()
     for f in report.files:
         label = {"new": "新增", "changed": "已更新", "unchanged": "未变化", "failed": "已跳过"}[f.status]
         line = f"  [{label}] {f.file}"
@@ -50,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  [已移除] {name}（已不在公告目录中）")
     print(
         f"公告文档 {report.notices} 篇，申报项目 {report.programmes} 个，条款 {report.chunks} 条"
-        f"（最长 {report.max_len} 字，中位数 {report.median_len:.0f} 字），本次向量化 {report.embedded} 条，"
+        f"（最长 {report.max_len} 字，中位数 {report.median_len:.0f} 字），本次向量化 {report.embedded} 段文本（每条条款都有向量），"
         f"用时 {report.seconds:.1f} 秒。"
     )
     for rule in report.drifted_rules:

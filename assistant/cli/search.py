@@ -15,7 +15,7 @@ def register(sub: Any) -> None:
     p.add_argument("query", nargs="?", help="查询词或问题")
     p.add_argument("--k", type=int, default=5, help="返回条数（默认 5）")
     p.add_argument("--json", action="store_true", help="输出 JSON（字段 id, notice, section, text, score）")
-    p.add_argument("--region", help="只看该地区的公告，如 连云港市、南通市、江苏省")
+    p.add_argument("--region", help="只看该地区的公告（地区名见 shenbao notices）")
     p.add_argument("--year", type=int, help="只看该年度的公告")
     p.add_argument("--programme", help="只看该项目（项目 id，见 shenbao check --list）")
     p.set_defaults(func=run)

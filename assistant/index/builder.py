@@ -110,13 +110,15 @@ class IndexBuilder:
         self.overrides = overrides  # the override file (corpus/notices.yaml); None: read from the corpus dir
 
     def run(self, paths: Sequence[Path] | None = None, rebuild: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> IngestReport:
+            progress: Callable[[int, int], None] | None = None,
+            file_progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Ingest ``paths`` (default: every notice in the corpus dir, removing ones no longer there).
 
         Args:
             paths: files or directories; explicit paths add or replace only those files.
             rebuild: ignore the old index and build a fresh collection (the old one answers until done).
             progress: ``progress(done, total)`` while embedding.
+            file_progress: ``file_progress(done, total)`` while reading and cataloguing the files.
         """
         from assistant.catalogue.registry import NoticeCatalogueBuilder, parse_and_catalogue
 
@@ -136,7 +138,9 @@ class IndexBuilder:
             cat_builder = NoticeCatalogueBuilder()
             seen: set[str] = set()
             parsed_texts: dict[str, str] = {}
-            for path in files:
+            for n_done, path in enumerate(files):
+                if file_progress:
+                    file_progress(n_done, len(files))
                 name = path.name
                 if not path.exists():
                     report.files.append(FileOutcome(name, "failed", message=f"文件不存在：{path}"))
@@ -171,6 +175,8 @@ class IndexBuilder:
                                                            for d, r in zip(docs, records, strict=True)],
                                                 chunk_ids=[c.chunk_id for c in chunks])
                 report.files.append(FileOutcome(name, "changed" if prev else "new", len(docs), len(chunks)))
+            if file_progress:
+                file_progress(len(files), len(files))
             if sync:
                 for name in list(new.sources):
                     if name not in seen and not any(f.file == name and f.status == "failed" for f in report.files):

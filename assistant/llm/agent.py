@@ -37,7 +37,14 @@ from assistant.llm.grounding import (
     tool_eligibility,
 )
 from assistant.llm.streaming import AnswerFieldStreamer
-from assistant.llm.tools import ClauseSearchTool, EligibilityCheckTool, Retrieves, ToolLedger, defuse_tags
+from assistant.llm.tools import (
+    ClauseSearchTool,
+    EligibilityCheckTool,
+    MatchProgrammesTool,
+    Retrieves,
+    ToolLedger,
+    defuse_tags,
+)
 from assistant.models import AnswerRecord
 from assistant.prompts import PromptTemplateFile
 
@@ -174,6 +181,10 @@ class AgentAnswerer:
             t.name: t for t in (ClauseSearchTool(self.service, ledger).as_tool(),
                                 self._eligibility(ledger, facts).as_tool())
         }
+        matcher = getattr(self.service, "matcher", None)
+        if callable(matcher):  # the answer service offers the match over its catalogue
+            match_tool = MatchProgrammesTool(ledger, matcher, facts).as_tool()
+            tools[match_tool.name] = match_tool
         llm = self.model.bind_tools(list(tools.values()))
         messages: list[BaseMessage] = [SystemMessage(self.system_text),
                                        HumanMessage(self._user_message(question, facts, offline))]
@@ -294,7 +305,8 @@ class AgentAnswerer:
         if verdict is None and ledger.rulings:
             eligibility = tool_eligibility(ledger.rulings)
             verdict = eligibility["verdict"]
-        if not ruling_allowed(stated_rulings(parsed.answer), record_verdicts(eligibility)):
+        allowed = record_verdicts(eligibility) | {str(m.get("verdict")) for m in ledger.matches}
+        if not ruling_allowed(stated_rulings(parsed.answer), allowed):
             return self._fallback(offline, NOTICE_UNCHECKED_RULING)
         notices = list(offline.notices)
         if grounded.dropped:

@@ -47,10 +47,13 @@ class ToolLedger:
     Attributes:
         clauses: chunk id → chunk, in the order first retrieved.
         rulings: checker results (JSON dicts with a ``verdict``) from ``check_eligibility`` calls.
+        matches: per-programme rulings from ``match_programmes`` calls (allowed to be stated, but never the
+            record's verdict: a match is many programmes, not one ruling).
     """
 
     clauses: dict[str, Chunk] = field(default_factory=dict)
     rulings: list[dict[str, Any]] = field(default_factory=list)
+    matches: list[dict[str, Any]] = field(default_factory=list)
 
     def add_clause(self, chunk: Chunk) -> None:
         """Remember a clause shown to the model (first retrieval order kept)."""
@@ -198,6 +201,66 @@ class EligibilityCheckTool:
         if isinstance(nested, Mapping):
             facts.update(nested)
         return self.run(programme_id, facts)
+
+
+class MatchArgs(BaseModel):
+    """Arguments of ``match_programmes``."""
+
+    facts: dict[str, Any] = Field(
+        default_factory=dict,
+        description="申请人信息（只填用户明确说过的），如 {\"registered_place\": \"雄安新区\", \"registered_date\": \"2021-05-01\"}")
+    open_only: bool = Field(default=False, description="只看当前仍在申报期内的通知")
+
+
+class MatchProgrammesTool:
+    """``match_programmes``: the applicant against every programme of the catalogue (the match service).
+
+    As with ``check_eligibility``, the facts the user stated (``known_facts``) override the model's.
+
+    Args:
+        ledger: records every per-programme ruling returned (``matches``).
+        matcher: builds the match service (``AnswerService.matcher``).
+        known_facts: the session's applicant facts.
+        max_rows: programmes returned to the model (eligible and open first).
+    """
+
+    name = "match_programmes"
+    description = ("按申请人信息对公告目录中的全部申报项目逐一规则校验（“我们能申报哪些项目”），返回每个项目的结论"
+                   "（eligible 符合 / needs_info 需补充信息及问题 / ineligible 不符合及原文条款）和申报状态"
+                   "（申报中·剩余N天 / 已截止 / 无截止日期）。资格结论只能来自本工具或 check_eligibility。")
+
+    def __init__(self, ledger: ToolLedger, matcher: Any, known_facts: Mapping[str, Any] | None = None,
+                 max_rows: int = 12) -> None:
+        if max_rows < 1:
+            raise ValueError(f"max_rows must be ≥ 1, got {max_rows!r}")
+        self.ledger = ledger
+        self.matcher = matcher
+        self.known_facts = dict(known_facts or {})
+        self.max_rows = max_rows
+
+    def run(self, facts: Mapping[str, Any] | None = None, open_only: bool = False) -> str:
+        """The match as ``<eligibility>`` JSON rows, or a Chinese error the model can act on."""
+        merged = {**(facts if isinstance(facts, Mapping) else {}), **self.known_facts}
+        try:
+            report = self.matcher().run(merged, open_only=bool(open_only))
+        except Exception as exc:  # bad fact, no catalogue …: tell the model, let it ask the user
+            msg = str(exc) if getattr(exc, "__module__", "").startswith("assistant") else type(exc).__name__
+            return f"<eligibility>\n项目匹配未完成：{defuse_tags(msg)}\n</eligibility>"
+        rows = []
+        for r in [r for r in report.rows if r.verdict != "unchecked"][: self.max_rows]:
+            row = {"programme_id": r.programme_id, "notice": r.notice_title, "programme": r.programme_name,
+                   "status": r.status_label, "verdict": r.verdict, "rules": r.rules_label,
+                   "failing": [{"notice": c.notice, "section": c.section, "quote": c.quote} for c in r.failing],
+                   "questions": [m.question for m in r.missing]}
+            rows.append(row)
+            self.ledger.matches.append(row)
+        payload = {"date": report.date, "counts": report.counts(), "programmes": rows}
+        return f"<eligibility>\n{defuse_tags(json.dumps(payload, ensure_ascii=False))}\n</eligibility>"
+
+    def as_tool(self) -> BaseTool:
+        """The LangChain tool bound to the model."""
+        return StructuredTool.from_function(func=self.run, name=self.name, description=self.description,
+                                            args_schema=MatchArgs)
 
 
 @functools.cache

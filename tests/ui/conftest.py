@@ -43,3 +43,21 @@ def own_fixture_index(tmp_path: Path, fixture_corpus: Path, fixture_settings):  
     settings = make_settings(tmp_path / "data", corpus)
     IndexBuilder(settings).run()
     return settings
+
+
+PASSWORD = "password-123"
+
+
+def login_as(at, settings, role: str) -> str:  # type: ignore[no-untyped-def]
+    """Log an AppTest session in as a (created if missing) ``test-<role>`` account; returns the name."""
+    import time
+
+    from assistant.auth import AuthSettings, AuthStore, Role, WebSession
+
+    store = AuthStore(AuthSettings.from_env(settings, {}).store_path, rounds=4)
+    name = f"test-{role}"
+    if store.user(name) is None:
+        store.add_user(name, PASSWORD, role)
+    now = time.time()
+    at.session_state["auth"] = WebSession(name, Role(role), now, now)
+    return name

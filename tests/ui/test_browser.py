@@ -26,6 +26,9 @@ SHOTS = ROOT / "out" / "screenshots"
 QUESTION = "赣榆区的企业能申报连云港市产业前瞻与关键技术项目吗？"
 WAIT = 180  # the first answer loads e5 and jieba in the server (a busy 2-core machine is slow)
 
+USERS = {"browser-admin": "admin", "browser-staff": "staff"}
+PASSWORD = "browser-pass-123"
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
@@ -65,6 +68,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_settings: Any) -> It
     shutil.copytree(corpus_settings.corpus_dir, corpus)
     settings = make_settings(base / "data", corpus)
     IndexBuilder(settings).run()  # vectors come from the shared cache: no re-embedding
+    from assistant.auth import AuthSettings, AuthStore
+
+    store = AuthStore(AuthSettings.from_env(settings, {}).store_path, rounds=4)
+    for name, role in USERS.items():
+        store.add_user(name, PASSWORD, role)
     server_env = {"SHENBAO_DATA_DIR": str(settings.data_dir), "SHENBAO_CORPUS_DIR": str(corpus),
                   "SHENBAO_EMBED_CACHE": str(EMBED_CACHE)}
     with load_benchmark("streamlit_load").streamlit_server(server_env, base / "server.log") as url:
@@ -156,13 +164,83 @@ def _click_button(driver: Any, label: str) -> None:
 
     def find(d: Any) -> Any:
         for b in d.find_elements(By.TAG_NAME, "button"):
-            if b.text.strip() == label and b.is_enabled():
+            if _title(b) == label and b.is_enabled():  # an icon's ligature name may come first
                 return b
         return False
 
     button = WebDriverWait(driver, 90, poll_frequency=0.5).until(find)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
+
+
+def _nav_links(driver: Any) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [_title(a) for a in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")]
+
+
+def _title(link: Any) -> str:
+    """A menu entry's title (its text starts with the icon's ligature name on a line of its own)."""
+    lines = link.text.strip().splitlines()
+    return lines[-1].strip() if lines else ""
+
+
+def _nav(driver: Any, title: str, ready: str) -> None:
+    """Follow a menu entry (in the same Streamlit session: a new URL would be a new, logged-out session)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def find(d: Any) -> Any:
+        for a in d.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a"):
+            if _title(a) == title:
+                return a
+        return False
+
+    WebDriverWait(driver, 60, poll_frequency=0.5).until(find).click()
+    _wait_text(driver, ready, timeout=90)
+
+
+def _login(driver: Any, url: str, name: str) -> None:
+    _open(driver, f"{url}/login", "工作人员登录")
+    _clickable(driver, "input[aria-label='用户名']").send_keys(name)
+    _clickable(driver, "input[aria-label='密码']").send_keys(PASSWORD)
+    _click_button(driver, "登录")
+    _wait_text(driver, f"已登录：{name}")
+
+
+def test_roles_in_a_real_browser(server: tuple[str, Any], browser: Any) -> None:
+    url, _ = server
+    # anonymous: no admin (or staff) page in the menu, and the admin URL does not open it
+    _open(browser, f"{url}/", "申报咨询")
+    links = _nav_links(browser)
+    assert "申报咨询" in links and "资格自查" in links
+    assert not {"公告管理", "条款检索", "规则核对", "用户管理"} & set(links)
+    for path in ("admin", "lookup", "users"):
+        browser.get(f"{url}/{path}")
+        page = _wait_text(browser, "申报咨询", timeout=90)
+        time.sleep(2)  # let any page content arrive
+        page = _body(browser)
+        assert "上传公告" not in page and "检索内容" not in page and "API 密钥" not in page, path
+    _shot(browser, "08-anonymous-admin-url.png")
+
+    # admin: logs in, the menu now holds 公告管理, and it opens
+    _login(browser, url, "browser-admin")
+    assert {"公告管理", "用户管理", "条款检索", "规则核对"} <= set(_nav_links(browser))
+    _nav(browser, "公告管理", "上传公告")
+    _shot(browser, "09-admin-after-login.png")
+    _click_button(browser, "退出登录")
+    _wait_text(browser, "工作人员登录")
+    assert "公告管理" not in _nav_links(browser)
+
+    # staff: lookup and rule review, no upload
+    _login(browser, url, "browser-staff")
+    links = _nav_links(browser)
+    assert {"条款检索", "规则核对", "用户反馈"} <= set(links)
+    assert "公告管理" not in links and "用户管理" not in links
+    _nav(browser, "规则核对", "规则条数")
+    _shot(browser, "10-staff-rule-review.png")
+    _nav(browser, "条款检索", "检索内容")
+    assert "上传公告" not in _body(browser)
 
 
 def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], browser: Any) -> None:
@@ -187,11 +265,12 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
     card = next(c for c in cards if "三、申报要求" in c.text)
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", card)
     card.click()
-    _wait_text(browser, "在公告原文中查看该章节")
+    _wait_text(browser, "章节：")  # the card opens (its viewer link is for logged-in staff)
     _shot(browser, "02-chat-citation-card.png")
 
-    # 条款检索: filters, ranked clauses with highlighted terms, copy-ready text
-    _open(browser, f"{url}/lookup", "条款检索")
+    # 条款检索 (staff and admins): filters, ranked clauses with highlighted terms, copy-ready text
+    _login(browser, url, "browser-admin")
+    _nav(browser, "条款检索", "检索内容")
     query = _clickable(browser, "input[aria-label='检索内容（关键词或问题）']")
     query.send_keys("赣榆区 牵头单位")
     _click_button(browser, "检索")
@@ -207,8 +286,8 @@ def test_chat_lookup_and_upload_in_a_real_browser(server: tuple[str, Any], brows
     time.sleep(1)
     _shot(browser, "04-notice-viewer.png")
 
-    # 公告管理: upload a notice into the temp corpus copy; it is ingested with a progress bar
-    _open(browser, f"{url}/admin", "公告管理")
+    # 公告管理 (admins): upload a notice into the temp corpus copy; it is ingested with a progress bar
+    _nav(browser, "公告管理", "上传公告")
     notice = settings.data_dir.parent / "linhai-2025-rd-subsidy.txt"
     notice.write_text(UPLOAD, encoding="utf-8")
     _present(browser, "input[type='file']").send_keys(str(notice))

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 from assistant.index.store import IndexSnapshot
+from tests.ui.conftest import login_as
 
 HAIBIN = "海滨市2025年度科技创新券项目申报指南"
 GANYU_Q = "赣榆区的企业能申报连云港市产业前瞻与关键技术项目吗？"
@@ -42,7 +43,9 @@ def button(at: Any, label: str) -> Any:
 
 # -- 申报咨询 ---------------------------------------------------------------------------------------
 def test_chat_answer_citation_cards_viewer_link_feedback(make_app: Callable, own_fixture_index) -> None:
-    at = make_app(own_fixture_index).run()
+    at = make_app(own_fixture_index)
+    login_as(at, own_fixture_index, "staff")  # the viewer link leads to the staff's lookup page
+    at.run()
     assert not at.exception
     assert ":gray-badge[:material/cloud_off: 离线]" in texts(at)  # the mode indicator
     ask(at, "海滨市创新券单张额度最高是多少？")
@@ -78,7 +81,10 @@ def test_chat_input_errors_examples_follow_up_and_reset(make_app: Callable, fixt
     assert "没有可识别的文字" in "\n".join(e.value for e in at.error)
     at.chat_input[0].set_value("x" * 2100).run()  # the widget caps at 2,000 characters; never a traceback
     assert not at.exception
-    button(at, "南通市前瞻性技术创新专项每个项目最高资助多少？").click().run()  # an example question
+    # the example questions are about the notices of the index (here the two fixture notices), not the seeds
+    examples = [b for b in at.button if b.label != "新对话（清空）"]
+    assert examples and all("山河" in b.label or "海滨" in b.label for b in examples)
+    examples[0].click().run()
     assert not at.exception
     assert len(at.chat_message) >= 2
     ask(at, "山河省开放合作项目的申报截止时间是什么时候？")
@@ -117,9 +123,11 @@ def test_mode_indicator_names_the_model_never_the_key(make_app: Callable, fixtur
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NEVER-SHOWN-123")
     monkeypatch.setenv("SHENBAO_LLM_MODEL", "qwen-test-model")
-    at = make_app(fixture_settings).run()
+    at = make_app(fixture_settings)
+    login_as(at, fixture_settings, "admin")
+    at.run()
     seen = texts(at)
-    for page in ("views/check.py", "views/lookup.py", "views/admin.py"):
+    for page in ("views/check.py", "views/lookup.py", "views/admin.py", "views/users.py", "views/rules.py"):
         at.switch_page(page).run()
         seen += texts(at)
     assert "qwen-test-model" in seen
@@ -137,7 +145,9 @@ def _search(at: Any, query: str, region: str | None = None) -> Any:
 
 
 def test_lookup_filters_highlights_copy_text_and_viewer(make_app: Callable, fixture_settings) -> None:
-    at = make_app(fixture_settings).run()
+    at = make_app(fixture_settings)
+    login_as(at, fixture_settings, "staff")
+    at.run()
     at.switch_page("views/lookup.py").run()
     _search(at, "创新券 额度")
     codes = [c.value for c in at.code]
@@ -166,6 +176,7 @@ def test_viewer_opens_at_a_cited_section_from_the_link(make_app: Callable, fixtu
     at = make_app(fixture_settings)
     at.query_params["doc"] = chunk.doc_id
     at.query_params["section"] = chunk.section
+    login_as(at, fixture_settings, "staff")
     at.run()
     at.switch_page("views/lookup.py").run()
     assert at.selectbox(key="viewer_doc_select").value == chunk.doc_id
@@ -191,7 +202,9 @@ def test_admin_upload_keeps_good_files_and_survives_bad_ones(make_app: Callable,
     s = own_fixture_index
     corpus: Path = s.corpus_dir
     original = (corpus / "haibin-2025-innovation-voucher-guide.txt").read_bytes()
-    at = make_app(s).run()
+    at = make_app(s)
+    login_as(at, s, "admin")
+    at.run()
     at.switch_page("views/admin.py").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
@@ -212,7 +225,7 @@ def test_admin_upload_keeps_good_files_and_survives_bad_ones(make_app: Callable,
     assert (corpus / "linhai-2025-rd-subsidy.txt").exists()
     assert not (corpus / "broken.pdf").exists()
     assert (corpus / "haibin-2025-innovation-voucher-guide.txt").read_bytes() == original
-    assert (s.data_dir / "uploads" / "rejected" / "broken.pdf").exists()
+    assert not (s.data_dir / "uploads" / "rejected" / "broken.pdf").exists()  # refused before it was saved
     snap = IndexSnapshot.load(s.data_dir)
     assert set(snap.sources) == {"linhai-2025-rd-subsidy.txt", "haibin-2025-innovation-voucher-guide.txt",
                                  "shanhe-2025-open-cooperation-notice.txt"}

@@ -3,15 +3,14 @@ feedback."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from assistant.errors import ShenbaoError
-from ui import components, present, state
-from ui.uploads import ALLOWED_SUFFIXES, UploadSaver
+from ui import access, components, present, state
+from ui.uploads import ALLOWED_SUFFIXES
 
 EXPORT_HELP = "格式同 shared/eval/README.md：👍 以回答为参考答案，👎 以更正为参考答案（无更正的不导出）。"
 STATUS = {"new": "新增", "changed": "已更新", "unchanged": "未变化", "failed": "失败"}
@@ -64,19 +63,13 @@ def _upload_section() -> None:
         st.warning("请先选择要上传的公告文件。")
         return
     with state.user_errors():
-        saver = UploadSaver(s.corpus_dir, s.data_dir / "uploads")
-        saved, refused = saver.run((f.name, f.getvalue()) for f in files)
-        if saved:
-            try:
-                report = _ingest([x.path for x in saved], rebuild=False, label="导入")
-            except BaseException:
-                saver.undo(saved, [x.path.name for x in saved])  # the index is unchanged: so is the corpus
-                raise
-            moved = saver.undo(saved, [f.file for f in report.failures])
-        else:
-            from assistant.index.builder import IngestReport
+        from assistant.notice_admin import NoticeAdmin
 
-            report, moved = IngestReport(), []
+        bar = st.progress(0.0, text="导入：检查并保存公告…")
+        outcome = NoticeAdmin(s).upload(((f.name, f.getvalue()) for f in files),
+                                        progress=_progress_callback(bar, "导入"))
+        report, refused, moved = outcome.report, outcome.refused, outcome.moved
+        bar.progress(1.0, text=f"导入完成：{report.chunks} 条条款，用时 {report.seconds:.1f} 秒")
         ok = [f for f in report.files if f.status != "failed"]
         if ok:
             st.success(f"已导入 {len(ok)} 个文件，共 {sum(f.chunks for f in ok)} 条条款。")
@@ -94,22 +87,33 @@ def _reindex_section() -> None:
             _report_table(report, {}, [])
 
 
+def _delete_section(rows: list[dict[str, Any]]) -> None:
+    st.subheader("删除公告")
+    files = sorted({str(r["文件"]) for r in rows})
+    if not files:
+        return
+    with st.form("delete_notice"):
+        name = st.selectbox("公告文件", files, key="delete_file")
+        sure = st.checkbox("确认删除（文件移到数据目录的 uploads/deleted/ 保存，可恢复）", key="delete_sure")
+        go = st.form_submit_button("删除")
+    if go:
+        if not sure:
+            st.warning("请先勾选“确认删除”。")
+            return
+        with state.user_errors():
+            from assistant.notice_admin import NoticeAdmin
+
+            result = NoticeAdmin(state.settings()).delete(name)
+            st.success(f"已删除 {result['deleted']}，索引现有 {result['index']['chunks']} 条条款。")
+
+
 def _feedback_section() -> None:
-    st.subheader("用户反馈")
+    st.subheader("反馈导出")
     store = state.feedback_store()
     with state.user_errors():
         counts = store.counts()
-        c1, c2, c3 = st.columns(3)
-        c1.metric("有用", counts["up"])
-        c2.metric("无用", counts["down"])
-        c3.metric("更正", counts["corrections"])
-        entries = store.entries()
-        if entries:
-            st.dataframe(pd.DataFrame([
-                {"时间": dt.datetime.fromtimestamp(e.created).strftime("%Y-%m-%d %H:%M"), "问题": e.question,
-                 "评价": "有用" if e.rating == "up" else "无用", "更正": e.correction or ""}
-                for e in reversed(entries[-200:])
-            ]), hide_index=True, width="stretch")
+        st.caption(f"有用 {counts['up']} 条，无用 {counts['down']} 条，更正 {counts['corrections']} 条"
+                   "（明细见“用户反馈”页）。")
         st.download_button("导出为评测数据（JSONL）", data=store.export_text(),
                            file_name="feedback-eval.jsonl", mime="application/jsonl", key="export_feedback",
                            help=EXPORT_HELP)
@@ -135,7 +139,8 @@ def _rule_review_section() -> None:
              "条件": r["condition"], "参数": present.json_text(r["params"]), "章节": r["section"],
              "原文": r["quote"], "审核人": r["reviewed_by"], "审核时间": r["reviewed_at"]}
             for r in rows]), hide_index=True, width="stretch")
-        who = st.text_input("审核人", key="review_by")
+        login = access.current()
+        who = st.text_input("审核人", value=login.username if login else "", key="review_by")
         rule_id = st.selectbox("规则", [r["id"] for r in rows], key="review_rule")
         c1, c2 = st.columns(2)
         if c1.button("接受", key="review_accept"):
@@ -156,7 +161,9 @@ def _rule_review_section() -> None:
             st.success("规则已新增。")
 
 
+access.require("upload")
 st.title("公告管理")
+rows: list[dict[str, Any]] = []
 with state.user_errors():
     try:
         idx = state.index()
@@ -174,6 +181,7 @@ with state.user_errors():
         components.deadlines_table()
 
 _upload_section()
+_delete_section(rows)
 _reindex_section()
 _rule_review_section()
 _feedback_section()

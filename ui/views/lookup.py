@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.index import RetrievalFilters
-from ui import components, present, state
+from ui import access, components, present, state
 
 ANY = "全部"
 MARK_STYLE = "background:#fff3cd;padding:0.4em;border-left:4px solid #f0ad4e"
@@ -30,7 +30,7 @@ def _results(index: Any) -> None:
     regions, years, progs = _filter_options(index.snapshot)
     with st.form("lookup"):
         query = st.text_input("检索内容（关键词或问题）", key="lookup_query",
-                              placeholder="如：赣榆区 牵头单位；最高资助多少")
+                              placeholder="如：申报条件；最高资助多少；联系电话")
         c1, c2, c3, c4 = st.columns([2, 1, 3, 1])
         region = c1.selectbox("地区", [ANY, *regions], key="lookup_region")
         year = c2.selectbox("年度", [ANY, *years], key="lookup_year")
@@ -102,7 +102,7 @@ def _viewer(index: Any) -> None:
     if st.session_state.get("viewer_head") not in heads:
         st.session_state["viewer_head"] = heads[0]
     nav, body = st.columns([1, 3])
-    head = nav.radio("章节导航", heads, key="viewer_head")
+    head = nav.radio("章节导航", heads, key="viewer_head", format_func=present.safe_label)
     marked = st.session_state.get("viewer_target")
     with body:
         for c in dict(groups)[head]:
@@ -116,6 +116,7 @@ def _viewer(index: Any) -> None:
                 components.text(c.text)
 
 
+access.require("lookup")
 st.title("条款检索")
 st.caption("供热线人员查找公告原文：按地区、年度、项目筛选，复制带出处的答复，或在原文中逐章查看。")
 with state.user_errors():
