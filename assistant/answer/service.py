@@ -123,8 +123,8 @@ class AnswerService:
 
             try:
                 ensure_drafts(self.settings.data_dir, index.snapshot, self.registry())
-            except OSError as exc:  # a read-only data dir: rule on what is stored
-                log.warning("drafting skipped: %s", exc)
+            except Exception as exc:  # a read-only data dir or an odd index: rule on what is stored
+                log.warning("drafting skipped: %s", type(exc).__name__)
             self._checker = EligibilityChecker(default_rules())
             self._checker_for = index
         return self._checker
