@@ -22,6 +22,7 @@ from typing import Any
 
 from assistant.drafting.clauses import ConditionClause, ProgrammeRef, find_condition_clauses, load_lexicon
 from assistant.eligibility.gazetteer import Gazetteer, Place, load_gazetteer
+from assistant.eligibility.profile import ApplicantProfile
 from assistant.models import Chunk
 
 _WS = re.compile(r"\s+")
@@ -398,10 +399,11 @@ class RuleDrafter:
         for m in re.finditer(_DATE + r"[(（]?[含]?[)）]?(至|到|-|—|～|~)" + _DATE + r"[(（]?[含]?[)）]?(期间|之间|内)?", s):
             start, end = _iso(*m.group(1, 2, 3)), _iso(*m.group(5, 6, 7))
             around = s[max(0, m.start() - 12):m.end() + 16]
-            fact = next((e["fact"] for e in self.lex.get("periods") or [] if re.search(e["pattern"], around)), None)
-            if start and end and fact:
-                out.append(Reading("date_on_or_after", {"fact": fact, "date": start}, f"须在{start}（含）以后"))
-                out.append(Reading("date_before", {"fact": fact, "date": end, "inclusive": True},
+            dated = next((str(e["fact"]) for e in self.lex.get("periods") or [] if re.search(e["pattern"], around)),
+                         None)
+            if start and end and dated:
+                out.append(Reading("date_on_or_after", {"fact": dated, "date": start}, f"须在{start}（含）以后"))
+                out.append(Reading("date_before", {"fact": dated, "date": end, "inclusive": True},
                                    f"须在{end}（含）以前"))
         after_dates = []
         for m in re.finditer(_DATE + r"([（(]含[)）])?(以后|之后|后)", s):
@@ -471,8 +473,8 @@ class RuleDrafter:
             hit.add(entry["fact"])
             bar = bool(entry.get("bar"))
             cond = "is_false" if bar else "is_true"
-            label = entry["pattern"]
-            desc = ("存在该情形的不得申报：" if bar else "须满足：") + re.sub(r"[\\^$()\[\]{}|?*+.0-9,;。；]", "", label)[:30]
+            label = ApplicantProfile.field_label(entry["fact"])
+            desc = (f"不得存在：{label}" if bar else f"须满足：{label}")
             out.append(Reading(cond, {"fact": entry["fact"]}, desc, certain=entry.get("certain", True)))
         return out
 
@@ -535,8 +537,6 @@ class RuleDrafter:
                     cmp_ = "at_least"
                 threshold: float | int = int(value) if value.is_integer() else value
                 words = {"at_least": "不少于", "at_most": "不超过", "amount_strictly_above": "多于"}[cmp_]
-                from assistant.eligibility.profile import ApplicantProfile
-
                 label = ApplicantProfile.field_label(fact)
                 out.append(Reading(cmp_, {"fact": fact, "threshold": threshold},
                                    f"{label}{words}{threshold}{unit}", certain=not alt and unit != "家"))
