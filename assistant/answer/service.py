@@ -16,7 +16,7 @@ from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
 from assistant.answer.verbatim import CitationVerifier
 from assistant.config import Settings, get_settings
-from assistant.errors import InputError, LLMError
+from assistant.errors import InputError, LLMError, StoreError
 from assistant.index import HybridRetriever, cached_index
 from assistant.logs import question_for_log
 from assistant.models import AnswerRecord, RetrievedClause
@@ -216,7 +216,12 @@ class AnswerService:
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
         """The deterministic answer: a checker ruling, a cited fact answer, or a refusal — every quote
         checked against the file it comes from."""
-        return self.verifier.run(self._offline(q, session, extracted), self._source_of())
+        record = self._offline(q, session, extracted)
+        try:
+            source_of = self._source_of()
+        except StoreError:  # no clause index (a match over the catalogue alone): nothing to check against
+            return record
+        return self.verifier.run(record, source_of)
 
     def _source_of(self) -> Any:
         """Title → the whitespace-free text of its file, for the live index (rebuilt when it is reloaded)."""
