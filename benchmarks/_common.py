@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import resource
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +98,48 @@ def machine_md(m: dict[str, Any]) -> str:
     """One markdown line describing the machine."""
     return (f"Machine: {m['cpu']}, {m['cores']} cores, {m['mem_gb']} GB RAM, Python {m['python']}, "
             f"load average at start {m['load_avg_at_start']} (shared with other jobs), {m['date']}.")
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def local_server(args: list[str], port: int, ready: Callable[[str], bool], env_extra: dict[str, str],
+                 log_path: Path, startup_timeout: float, what: str) -> Iterator[str]:
+    """A server of this checkout (``python ARGS``) on a loopback port, with a clean environment (no model
+    key, no data dir of the caller); yields its base URL once ``ready(url)`` says so, and stops it after.
+
+    Raises:
+        RuntimeError: it exited or was not ready in time (with the end of its log).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SHENBAO_", "CHROMA_"))}
+    env.update({"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(ROOT)}, **env_extra)
+    log = log_path.open("w")
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + startup_timeout
+        while True:
+            try:
+                if ready(url):
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"{what} did not start:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()

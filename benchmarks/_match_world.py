@@ -78,33 +78,16 @@ def parse_files(paths: Sequence[Path]) -> tuple[list[Any], list[Any]]:
     return records, chunks
 
 
-def draft_rules(chunks: Sequence[Any], rules_dir: Path) -> int:
-    """Draft every programme of every document into ``rules_dir`` (as ``shenbao rules draft``); files written."""
-    from assistant.drafting import DraftValidator, RuleDrafter
-    from assistant.drafting.registry import notice_programmes
+def draft_rules(records: Sequence[Any], chunks: Sequence[Any], rules_dir: Path) -> int:
+    """Draft every programme of the catalogue into ``rules_dir`` (as ``shenbao rules draft`` does); notices
+    drafted."""
+    from assistant.catalogue.registry import NoticeRegistry
+    from assistant.drafting.auto import CatalogueDraftRunner
+    from assistant.drafting.registry import catalogue_programmes
     from assistant.drafting.store import DraftRuleStore
-    from assistant.eligibility.rules import RULES_DIR, load_rules
 
-    seeds = load_rules(RULES_DIR)
-    titles = {pid: p.title for pid, p in seeds.programmes.items()}
-    store = DraftRuleStore(rules_dir)
-    drafter = RuleDrafter()
-    written = 0
-    for notice in notice_programmes(chunks, titles):
-        progs = [p for p in notice.programmes if p.id not in seeds.programmes]
-        if not progs:
-            continue
-        validator = DraftValidator(notice.chunks)
-        rule_file: dict[str, Any] = {"file": notice.file, "notice_id": notice.notice_id, "notice": notice.title,
-                                     "status": "draft", "programmes": []}
-        for prog in progs:
-            result = drafter.run(notice.chunks, prog, notice.programmes)
-            report = validator.run(result.to_rule_file(notice.file, notice.title))
-            rule_file["programmes"].extend(report.rule_file["programmes"])
-        if any(p.get("criteria") for p in rule_file["programmes"]):
-            store.save_draft(rule_file)
-            written += 1
-    return written
+    runner = CatalogueDraftRunner(DraftRuleStore(rules_dir))
+    return len(runner.run(catalogue_programmes(NoticeRegistry(list(records)), chunks)))
 
 
 def build(data_dir: Path, *dirs: Path) -> World:
@@ -115,5 +98,5 @@ def build(data_dir: Path, *dirs: Path) -> World:
     records, chunks = parse_files(paths)
     rules_dir = data_dir / "rules"
     if not rules_dir.is_dir():
-        draft_rules(chunks, rules_dir)
+        draft_rules(records, chunks, rules_dir)
     return World(NoticeRegistry(records), chunks, [p.name for p in paths], rules_dir)

@@ -19,9 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,47 +36,20 @@ if __package__ in (None, ""):  # run as a script: _common and load sit next to t
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def api_server(env_extra: dict[str, str], log_path: Path, startup_timeout: float = 180) -> Iterator[str]:
     """``shenbao serve`` of this checkout on a free loopback port; yields its base URL (``…/v1``)."""
+    from _common import free_port, local_server
+
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SHENBAO_", "CHROMA_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(ROOT)}, **env_extra)
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + startup_timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
-                    if json.loads(r.read()).get("status") == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("shenbao serve did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.3)
+
+    def ready(url: str) -> bool:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
+            return bool(json.loads(r.read()).get("status") == "ok")
+
+    with local_server(["-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)], port, ready,
+                      env_extra, log_path, startup_timeout, "shenbao serve") as url:
         yield f"{url}/v1"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 @dataclass

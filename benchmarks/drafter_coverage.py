@@ -1,9 +1,10 @@
 """Coverage of the RuleDrafter on real notices it was not written for: the shared Xiong'an call notices.
 
-Parse-only (no embedding): every notice file is read with ``parse_notice_file``; notices that invite
-applications (``call``) are picked by their title (申报/认定/征集/遴选/推荐/申请/入库/评选 … and not a policy
-措施/细则/办法, a list 名单/公示/公布 or an event 培训/活动/会议). Each document of such a file is drafted as one
-programme, with the notice's region guessed from its text through the gazetteer. Reported: condition
+Parse-only (no embedding): every notice file is read and catalogued once (``parse_and_catalogue``); the
+notices that invite applications are the catalogue's ``kind: call`` records, and their programmes are the
+catalogue's (ids ``<notice_id>-pN``, conditions under the record's ``conditions_heading``), drafted with
+their attachments' clauses and the catalogue's region and year — exactly what ``CatalogueDraftRunner``
+drafts at run time. Reported: condition
 clauses found, share turned into rules vs left as reminders, rules by condition, rules marked uncertain, and
 the verbatim-quote rate.
 
@@ -14,7 +15,6 @@ Run: ``PYTHONPATH=. python benchmarks/drafter_coverage.py [corpus_dir]`` → pri
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,46 +24,38 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus-xiongan"
 
-CALL_WORDS = re.compile(r"申报|认定|征集|遴选|推荐|申请|入库|评选|评定|报名|组织开展|备案")
-NOT_CALL = re.compile(r"措施|细则|办法|名单|公示|公布|培训|活动|会议|研修|解读|印发《|延期|结果|出库")
+def parse_corpus(corpus: Path) -> tuple[Any, list[Any]]:
+    """Every notice file of ``corpus`` read once: the catalogue (``NoticeRegistry``) and all clauses."""
+    from assistant.catalogue.registry import NoticeRegistry, parse_and_catalogue
+    from assistant.ingest import NoticeCatalogue
+
+    overrides = NoticeCatalogue.load(ROOT / "corpus" / "notices.yaml")
+    records: list[Any] = []
+    chunks: list[Any] = []
+    for path in sorted(corpus.glob("*.md")):
+        _, file_chunks, recs = parse_and_catalogue(path, overrides)
+        records.extend(recs)
+        chunks.extend(file_chunks)
+    return NoticeRegistry(records), chunks
 
 
-def is_call(title: str) -> bool:
-    """Does a notice title invite applications (rather than publish a policy, a list or an event)?"""
-    return bool(CALL_WORDS.search(title)) and not NOT_CALL.search(title)
+def run(corpus: Path = DEFAULT_CORPUS, parsed: tuple[Any, list[Any]] | None = None,
+        kinds: tuple[str, ...] = ("call",)) -> dict[str, Any]:
+    """Draft every catalogue programme of the ``call`` notices of ``corpus``; count what became rules."""
+    from assistant.drafting import DraftValidator, RuleDrafter
+    from assistant.drafting.registry import catalogue_programmes
 
-
-def notice_region(texts: list[str]) -> str | None:
-    """The area a notice addresses (the drafting registry's guess)."""
-    from assistant.drafting.registry import guess_notice_region
-
-    return guess_notice_region(texts)
-
-
-def run(corpus: Path = DEFAULT_CORPUS) -> dict[str, Any]:
-    """Draft every document of every call notice in ``corpus`` and count what became rules."""
-    from assistant.drafting import DraftValidator, ProgrammeRef, RuleDrafter
-    from assistant.ingest import NoticeCatalogue, parse_notice_file
-
-    catalogue = NoticeCatalogue.load(ROOT / "corpus" / "notices.yaml")
+    registry, chunks = parsed or parse_corpus(corpus)
     drafter = RuleDrafter()
     rows: list[dict[str, Any]] = []
     by_condition: Counter[str] = Counter()
     totals = Counter[str]()
-    for path in sorted(corpus.glob("*.md")):
-        docs, chunks = parse_notice_file(path, catalogue)
-        if not docs or not is_call(docs[0].title):
-            continue
-        region = notice_region([c.text for c in chunks[:40]])
+    for notice in catalogue_programmes(registry, chunks, kinds=kinds):
         row = Counter[str]()
-        for doc in docs:
-            doc_chunks = [c for c in chunks if c.doc_id == doc.doc_id]
-            if not doc_chunks:
-                continue
-            year = doc.metadata.get("year")
-            ref = ProgrammeRef(doc.doc_id, doc.title, doc.doc_id, region=region, year=int(year) if year else None)
-            result = drafter.run(doc_chunks, ref)
-            report = DraftValidator(doc_chunks).run(result.to_rule_file(path.name, doc.title))
+        validator = DraftValidator(notice.chunks)
+        for ref in notice.programmes:
+            result = drafter.run(notice.chunks, ref, notice.programmes)
+            report = validator.run(result.to_rule_file(notice.file, notice.title))
             kept = report.rule_file["programmes"][0]["criteria"]
             row["clauses"] += len(result.clauses)
             row["mapped"] += result.mapped
@@ -71,15 +63,17 @@ def run(corpus: Path = DEFAULT_CORPUS) -> dict[str, Any]:
             row["rules"] += sum(1 for c in kept if c["kind"] != "reminder")
             row["uncertain"] += sum(1 for c in kept if c["kind"] != "reminder" and not c.get("certain", True))
             row["quotes"] += len(result.criteria)
-            row["verbatim"] += sum(DraftValidator(doc_chunks).quote_ok(c["reference"]["quote"])
-                                   for c in result.criteria)
+            row["verbatim"] += sum(validator.quote_ok(c["reference"]["quote"]) for c in result.criteria)
             row["dropped"] += len(report.dropped)
             by_condition.update(str(c["condition"]) for c in kept if c["kind"] != "reminder")
         totals.update(row)
-        rows.append({"file": path.name, "region": region, **row})
+        rows.append({"file": notice.file, "notice_id": notice.notice_id, "programmes": len(notice.programmes),
+                     "region": notice.programmes[0].region if notice.programmes else None, **row})
     clauses = totals["clauses"]
     return {
-        "corpus": str(corpus), "call_notices": len(rows), "notices_with_conditions": sum(1 for r in rows if r["clauses"]),
+        "corpus": str(corpus), "kinds": list(kinds), "call_notices": len(rows),
+        "notices_with_conditions": sum(1 for r in rows if r["clauses"]),
+        "programmes": sum(r["programmes"] for r in rows),
         "condition_clauses": clauses, "mapped_clauses": totals["mapped"], "reminder_clauses": totals["reminders"],
         "mapped_share": round(totals["mapped"] / clauses, 4) if clauses else 0.0,
         "rules": totals["rules"], "uncertain_rules": totals["uncertain"], "dropped_rules": totals["dropped"],
@@ -92,7 +86,7 @@ def to_markdown(res: dict[str, Any]) -> str:
     """The result as Markdown."""
     lines = [
         "# Drafter coverage on the shared Xiong'an call notices", "",
-        f"{res['call_notices']} call notices (by title), {res['notices_with_conditions']} with condition "
+        f"{res['call_notices']} call notices (catalogue kind), {res['programmes']} programmes, {res['notices_with_conditions']} with condition "
         f"clauses. Condition clauses: {res['condition_clauses']}; turned into rules: {res['mapped_clauses']} "
         f"(**{res['mapped_share']:.0%}**), left as reminders (需自行确认): {res['reminder_clauses']}.", "",
         f"Rules kept after validation: {res['rules']} ({res['uncertain_rules']} marked uncertain — never "
@@ -112,8 +106,15 @@ def to_markdown(res: dict[str, Any]) -> str:
 def main(argv: list[str]) -> int:
     """Run, print the summary and write the results."""
     corpus = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
-    res = run(corpus)
-    md = to_markdown(res)
+    parsed = parse_corpus(corpus)
+    res = run(corpus, parsed)
+    policy = run(corpus, parsed, kinds=("policy",))
+    res["policy"] = {k: v for k, v in policy.items() if k != "notices"}
+    md = to_markdown(res).replace("## Rules by condition", (
+        f"Policies (catalogue kind `policy`, drafted too: each measure \"对…的，给予…\" a programme): "
+        f"{policy['call_notices']} notices, {policy['programmes']} programmes, {policy['condition_clauses']} "
+        f"condition clauses, {policy['mapped_share']:.0%} turned into rules, quotes verbatim "
+        f"{policy['quote_verbatim_rate']:.0%}.\n\n## Rules by condition"), 1)
     print(md.split("## Per notice")[0])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "drafter_coverage.json").write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n",

@@ -38,9 +38,11 @@ def signature(condition: str | None, params: dict[str, Any]) -> str:
 
 def run(corpus: Path = ROOT / "corpus") -> dict[str, Any]:
     """Draft every seed programme and compare with its hand-written hard criteria."""
-    from assistant.drafting import DraftValidator, ProgrammeRef, RuleDrafter
+    from assistant.catalogue.registry import NoticeRegistry, parse_and_catalogue
+    from assistant.drafting import DraftValidator, RuleDrafter
+    from assistant.drafting.registry import catalogue_programmes
     from assistant.eligibility.rules import RULES_DIR, load_rules
-    from assistant.ingest import NoticeCatalogue, parse_notice_file
+    from assistant.ingest import NoticeCatalogue
 
     book = load_rules(RULES_DIR)
     catalogue = NoticeCatalogue.load(corpus / "notices.yaml")
@@ -51,19 +53,21 @@ def run(corpus: Path = ROOT / "corpus") -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     quotes = verbatim = 0
     for file, progs in by_file.items():
-        docs, chunks = parse_notice_file(corpus / file, catalogue)
-        meta = {d.doc_id: d.metadata for d in docs}
+        # the programmes as the catalogue gives them at run time (seed ids from the override file)
+        _, chunks, records = parse_and_catalogue(corpus / file, catalogue)
+        notices = {n.notice_id: n for n in catalogue_programmes(NoticeRegistry(records), chunks,
+                                                                kinds=("call", "policy", "other", "list"))}
         by_notice: dict[str, list[Any]] = defaultdict(list)
         for p in progs:
             by_notice[p.notice_id].append(p)
         for notice_id, nprogs in by_notice.items():
-            doc_chunks = [c for c in chunks if c.doc_id == notice_id]
-            md = meta.get(notice_id, {})
-            refs = [ProgrammeRef(p.id, p.title, notice_id, region=md.get("region") or None,
-                                 year=int(md["year"]) if md.get("year") else None) for p in nprogs]
+            notice = notices[notice_id]
+            doc_chunks = list(notice.chunks)
+            known = {r.id: r for r in notice.programmes}
+            refs = [known[p.id] for p in nprogs]
             validator = DraftValidator(doc_chunks)
             for prog, ref in zip(nprogs, refs, strict=True):
-                result = drafter.run(doc_chunks, ref, refs)
+                result = drafter.run(doc_chunks, ref, notice.programmes)
                 rule_file = result.to_rule_file(file, prog.notice)
                 report = validator.run(rule_file)
                 drafted = report.rule_file["programmes"][0]["criteria"]

@@ -21,11 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -206,48 +202,22 @@ def summarise(asks: list[list[Ask]], wall: float, expected: list[list[str | None
     }
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def streamlit_server(env_extra: dict[str, str], log_path: Path, startup_timeout: float = 90) -> Iterator[str]:
     """``streamlit run ui/app.py`` on a free loopback port (headless, no telemetry); yields its URL."""
+    from _common import free_port, local_server
+
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SHENBAO_", "CHROMA_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}, **env_extra)
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--global.developmentMode", "false",
-         "--client.toolbarMode", "viewer"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + startup_timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("Streamlit server did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.5)
+
+    def ready(url: str) -> bool:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return bool(r.read().strip() == b"ok")
+
+    args = ["-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--global.developmentMode", "false", "--client.toolbarMode", "viewer"]
+    with local_server(args, port, ready, env_extra, log_path, startup_timeout, "Streamlit server") as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 def warm_up(url: str) -> None:

@@ -19,6 +19,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURE_NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
+# a small new notice that upload tests (page, API, browser) add to an index
+UPLOAD_NOTICE = """临海市2025年度科技型中小企业研发费用补助申报通知
+
+一、补助对象
+在临海市注册的科技型中小企业。
+
+二、补助标准
+按上年度研发费用增量的10%给予补助，单个企业最高补助50万元。
+
+三、申报时间
+申报截止时间为2025年9月30日。
+"""
 EMBED_CACHE = ROOT / ".shenbao-cache" / "embeddings.sqlite"
 
 os.environ.setdefault("RAGAS_DO_NOT_TRACK", "true")

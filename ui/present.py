@@ -18,7 +18,7 @@ from assistant.answer.composer import STATUS_MARKS, VERDICT_LABELS, squash
 
 VERDICT_COLORS = {"eligible": "green", "ineligible": "red", "needs_info": "orange"}
 STATUS_LABELS = {"met": "符合", "not_met": "不符合", "unknown": "未知"}
-KIND_LABELS = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "提醒"}
+KIND_LABELS = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "提醒", "sufficient": "便捷通道"}
 
 # Characters that Streamlit's Markdown would interpret (emphasis, headings, quotes, math, tables …).
 _MD_SPECIAL = {"*": "&#42;", "_": "&#95;", "$": "&#36;", "#": "&#35;", "~": "&#126;", "`": "&#96;",
@@ -231,3 +231,25 @@ def section_anchor(doc_id: str, section: str) -> str:
     import hashlib
 
     return "s-" + hashlib.sha1(f"{doc_id}|{section}".encode()).hexdigest()[:10]
+
+
+def json_text(value: Any) -> str:
+    """A value as compact JSON (Chinese kept)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def parse_json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object typed in a form (InputError in Chinese otherwise)."""
+    import json
+
+    from assistant.errors import InputError
+
+    try:
+        value = json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}不是合法的 JSON（{exc.msg}）。") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{what}应为 JSON 对象。")
+    return value

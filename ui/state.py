@@ -152,3 +152,10 @@ def user_errors() -> Iterator[None]:
     except Exception as exc:  # the page must keep working for the next question
         log.exception("unexpected error in the web page")
         st.error(f"出现内部错误（{type(exc).__name__}），请重试；如反复出现请联系管理员。")
+
+
+def draft_store() -> Any:
+    """The drafted/reviewed rules of the configured data dir."""
+    from assistant.drafting.store import DraftRuleStore
+
+    return DraftRuleStore(settings().data_dir / "rules")

@@ -228,12 +228,14 @@ class CitedAnswerComposer:
         asks: list[str] = list(extra_questions)
         for res in results:
             lines.append(f"\n【{res.programme_title}】{VERDICT_LABELS[res.verdict]}")
+            if getattr(res, "draft_note", ""):
+                lines.append(f"（{res.draft_note}）")
             for c in res.criteria:
                 if c.kind == "reminder":
                     continue
                 ref = c.reference
                 mark = STATUS_MARKS.get(c.status, "？")
-                tag = "（一般要求，非硬性条件）" if c.kind == "advisory" else ""
+                tag = {"advisory": "（一般要求，非硬性条件）", "sufficient": "（便捷通道）"}.get(c.kind, "")
                 lines.append(f"{mark} {c.description}{tag}：依据《{ref.notice}》{ref.section}：“{squash(ref.quote)}”")
                 if c.status in ("not_met", "met") or c.kind != "reminder":
                     citations.append(Citation(notice=ref.notice, section=ref.section, quote=ref.quote))

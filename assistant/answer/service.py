@@ -18,7 +18,7 @@ from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
 from assistant.answer.verbatim import CitationVerifier
 from assistant.config import Settings, get_settings
-from assistant.errors import InputError, LLMError
+from assistant.errors import InputError, LLMError, StoreError
 from assistant.index import HybridRetriever, cached_index
 from assistant.logs import question_for_log
 from assistant.models import AnswerRecord, RetrievedClause
@@ -33,6 +33,7 @@ _ASKS_RULING = re.compile(
     r"(能否|能不能|可不可以|可否|是否(可以|能)|能|可以|还能|有资格|够格|允许|符合).{0,40}(申报|申请|牵头|参与|报名|报)"
     r"|(申报|申请|牵头|报).{0,30}(吗|(?<!什)么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|(?<!什)么)|可以吗|行吗"
     r"|(能|可以|可|还能)报|报得了|够不够(条件|格)"
+    r"|(能|可以|能否|能不能|还能)(进|入|纳入|享受|拿|领|申领|获得)[^，,。？?]{0,24}(吗|么|(?<!什)么)"
 )
 # a document that is a blank form to fill in (its title says so): its lines rarely answer a question
 _FORM_TITLE = re.compile(r"(申报书|申请书|申请表|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
@@ -111,11 +112,27 @@ class AnswerService:
 
     @property
     def checker(self) -> Any:
-        """The rules-as-code eligibility checker."""
-        if self._checker is None:
-            from assistant.eligibility import EligibilityChecker
+        """The rules-as-code eligibility checker (seed rules + the index's drafted/reviewed rules)."""
+        if self._checker is None or getattr(self, "_checker_for", None) is not None:
+            return self._drafted_checker()
+        return self._checker
 
-            self._checker = EligibilityChecker()
+    def _drafted_checker(self) -> Any:
+        """The checker over the live index's rules: notices without current drafts are drafted first (once,
+        cached in ``<data_dir>/rules``), so a newly ingested notice gets rules without a manual step."""
+        from assistant.eligibility import EligibilityChecker
+        from assistant.eligibility.checker import default_rules
+
+        index = self.retriever.index
+        if getattr(self, "_checker_for", None) is not index or self._checker is None:
+            from assistant.drafting.auto import ensure_drafts
+
+            try:
+                ensure_drafts(self.settings.data_dir, index.snapshot, self.registry())
+            except Exception as exc:  # a read-only data dir or an odd index: rule on what is stored
+                log.warning("drafting skipped: %s", type(exc).__name__)
+            self._checker = EligibilityChecker(default_rules())
+            self._checker_for = index
         return self._checker
 
     @property
@@ -291,7 +308,12 @@ class AnswerService:
     def offline(self, q: str, session: Session, extracted: Any) -> AnswerRecord:
         """The deterministic answer: a checker ruling, a cited fact answer, or a refusal — every quote
         checked against the file it comes from."""
-        return self.verifier.run(self._offline(q, session, extracted), self._source_of())
+        record = self._offline(q, session, extracted)
+        try:
+            source_of = self._source_of()
+        except StoreError:  # no clause index (a match over the catalogue alone): nothing to check against
+            return record
+        return self.verifier.run(record, source_of)
 
     def _source_of(self) -> Any:
         """Title → the whitespace-free text of its file, for the live index (rebuilt when it is reloaded)."""
@@ -314,14 +336,16 @@ class AnswerService:
         decision = self.route(q, session)
         facts = {**session.facts, **extracted.facts}
         if self._is_eligibility(q, extracted, session):
-            candidates = self._routed_candidates(self._candidates(extracted, session), decision)
+            session.facts = facts  # facts accumulate over the conversation
+            # a ruling's contexts: the clauses it rests on lead; the rest ranked lexically (no query encoding),
+            # within the notices the question is routed to — so the scope's notices are the routed ones
+            retrieved = self.ranked_clauses(q, decision, dense=False)
+            scope = self._scope(q, session, extracted, retrieved)
+            candidates = scope.programme_ids
             if candidates:
-                # a ruling's contexts: the clauses it rests on lead; the rest ranked lexically (no query encoding)
-                retrieved = self.ranked_clauses(q, decision, dense=False)
-                session.facts = facts
                 session.programme_id = candidates[0] if len(candidates) == 1 else session.programme_id
                 session.pending_eligibility = True
-                return self._eligibility(q, facts, candidates, retrieved)
+                return self._with_scope_note(self._eligibility(q, facts, candidates, retrieved), scope)
         session.pending_eligibility = False
         retrieved = self.ranked_clauses(q, decision)
         focus = self._focus()
@@ -375,15 +399,6 @@ class AnswerService:
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
         return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
 
-    def _routed_candidates(self, candidates: list[str], decision: Any) -> list[str]:
-        """Programmes an eligibility question is ruled on: only those of the notice it is routed to (never a
-        programme of another city or year); the extractor's candidates when routing named no notice."""
-        routed = set(getattr(decision, "programmes", ()) or ())
-        if not routed:
-            return candidates
-        inside = [c for c in candidates if c in routed]
-        return inside or ([] if candidates and decision.routed and not decision.kept else candidates)
-
     def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
         """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
         from assistant.matching.chat import MatchChat
@@ -433,6 +448,27 @@ class AnswerService:
             return False
         about_applicant = bool(_FIRST_PERSON.search(q)) or bool(set(extracted.facts) - {"entity_type"})
         return about_applicant
+
+    def _scope(self, q: str, session: Session, extracted: Any, retrieved: list[RetrievedClause]) -> Any:
+        """The programme(s) to rule on: those of the notice the question is about (see ``answer/scope.py``)."""
+        from assistant.answer.scope import ProgrammeScope, scope_programmes
+
+        checker = self.checker
+        rules = getattr(checker, "rules", None)
+        if rules is None:  # an injected checker without a rule book: the extractor's candidates
+            return ProgrammeScope(self._candidates(extracted, session))
+        registry = self.registry() if self._checker_for_index() else None
+        return scope_programmes(q, session, registry, retrieved, rules, extracted)
+
+    def _checker_for_index(self) -> bool:
+        return getattr(self, "_checker_for", None) is not None
+
+    @staticmethod
+    def _with_scope_note(record: AnswerRecord, scope: Any) -> AnswerRecord:
+        """Say which programme a question naming none was ruled on."""
+        if scope.note:
+            record.answer = f"{record.answer}\n\n（{scope.note}）"
+        return record
 
     def _candidates(self, extracted: Any, session: Session) -> list[str]:
         if extracted.programme_id:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
-KIND_TAGS = {"hard": "", "advisory": "（一般要求，非硬性条件）", "reminder": "（提醒）"}
+KIND_TAGS = {"hard": "", "advisory": "（一般要求，非硬性条件）", "reminder": "（提醒）", "sufficient": "（便捷通道）"}
 
 
 def register(sub: Any) -> None:
@@ -48,23 +48,28 @@ def _load_facts(raw: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """List programmes, or rule on one; exit 0 whatever the verdict (errors exit 2 at the CLI edge)."""
-    from assistant.eligibility import ApplicantProfile, EligibilityChecker, list_programmes
+    from assistant.eligibility import ApplicantProfile, EligibilityChecker
+    from assistant.eligibility.checker import default_rules
     from assistant.errors import InputError
 
+    _ensure_drafts()
     if args.list:
-        progs = list_programmes()
+        progs = [p.summary() for p in default_rules().programmes.values()]
+        for p in progs:
+            p["status"] = "draft" if p["draft"] else "reviewed"
         if args.json:
             json.dump(progs, sys.stdout, ensure_ascii=False, indent=2)
             print()
         else:
             for p in progs:
-                print(f"{p['id']:<32} {p['title']}")
-                print(f"{'':<32} 《{p['notice']}》 硬性条件 {p['hard']} 条，一般要求 {p['advisory']} 条")
+                status = f"草稿（{p['draft']} 条待审核）" if p["draft"] else "已审核"
+                print(f"{p['id']:<40} {p['title']}  [{status}]")
+                print(f"{'':<40} 《{p['notice']}》 硬性条件 {p['hard']} 条，一般要求 {p['advisory']} 条")
         return 0
     if not args.programme:
         raise InputError("请用 --programme 指定项目 id（可运行 `shenbao check --list` 查看全部项目 id）。")
     profile = ApplicantProfile.from_facts(_load_facts(args.facts))
-    result = EligibilityChecker().run(args.programme, profile)
+    result = EligibilityChecker(default_rules()).run(args.programme, profile)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -73,10 +78,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensure_drafts() -> None:
+    """Draft the index's catalogue notices that have no current drafts (every catalogue programme id works)."""
+    from assistant.catalogue.registry import NoticeRegistry
+    from assistant.config import get_settings
+    from assistant.drafting.auto import ensure_drafts
+    from assistant.index.store import IndexSnapshot
+
+    settings = get_settings()
+    if IndexSnapshot.path_in(settings.data_dir).exists():
+        ensure_drafts(settings.data_dir, IndexSnapshot.load(settings.data_dir), NoticeRegistry.load(settings))
+
+
 def _print(result: Any) -> None:
     from assistant.eligibility.checker import VERDICT_LABELS
 
     print(f"【{result.programme_title}】 {VERDICT_LABELS[result.verdict]}")
+    if result.draft_note:
+        print(f"（{result.draft_note}）")
     print(f"依据：《{result.notice}》（由规则校验得出，逐条对应公告原文）")
     for c in result.criteria:
         mark = STATUS_MARKS[c.status] if c.kind != "reminder" or c.status == "not_met" else "·"

@@ -120,51 +120,44 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
+    from assistant.catalogue.registry import NoticeRegistry
     from assistant.config import get_settings
-    from assistant.drafting import DraftValidator, RuleDrafter
-    from assistant.drafting.registry import notice_programmes
-    from assistant.eligibility.rules import RULES_DIR, load_rules
+    from assistant.drafting.auto import CatalogueDraftRunner
+    from assistant.drafting.registry import index_programmes
     from assistant.errors import InputError
     from assistant.index.store import IndexSnapshot
 
     settings = get_settings()
+    if not IndexSnapshot.path_in(settings.data_dir).exists():
+        raise InputError("还没有索引：请先运行 `shenbao ingest` 收录公告，再起草规则。")
     snapshot = IndexSnapshot.load(settings.data_dir)
-    seeds = load_rules(RULES_DIR)
-    titles = {pid: p.title for pid, p in seeds.programmes.items()}
-    notices = notice_programmes(snapshot.chunks.values(), titles)
+    notices = index_programmes(snapshot, NoticeRegistry.load(settings))
     if args.notices:
         wanted = set(args.notices)
         unknown = wanted - {n.notice_id for n in notices}
         if unknown:
-            raise InputError(f"索引中没有这些通知：{'、'.join(sorted(unknown))}。")
+            raise InputError(f"目录中没有这些可起草的通知（申报通知或政策）：{'、'.join(sorted(unknown))}。"
+                             "可运行 `shenbao notices` 查看通知 id。")
         notices = [n for n in notices if n.notice_id in wanted]
-    store = _store()
-    drafter = RuleDrafter()
-    summary = []
-    for notice in notices:
-        progs = [p for p in notice.programmes if p.id not in seeds.programmes]  # seeds are reviewed overrides
-        if not progs:
-            continue
-        validator = DraftValidator(notice.chunks)
-        rule_file: dict[str, Any] = {"file": notice.file, "notice_id": notice.notice_id, "notice": notice.title,
-                                     "status": "draft", "programmes": []}
-        counts: dict[str, Any] = {"notice_id": notice.notice_id, "rules": 0, "reminders": 0, "dropped": 0}
-        for prog in progs:
-            result = drafter.run(notice.chunks, prog, notice.programmes)
-            report = validator.run(result.to_rule_file(notice.file, notice.title))
-            rule_file["programmes"].extend(report.rule_file["programmes"])
-            kept = report.rule_file["programmes"][0]["criteria"]
-            counts["rules"] += sum(c["kind"] != "reminder" for c in kept)
-            counts["reminders"] += sum(c["kind"] == "reminder" for c in kept)
-            counts["dropped"] += len(report.dropped)
-        if counts["rules"] or counts["reminders"]:
-            store.save_draft(rule_file)
-            summary.append(counts)
+    proposer = _proposer(settings)
+    runner = CatalogueDraftRunner(_store(), proposer=proposer)
+    summary = [s.to_json() for s in runner.run(notices, force=True) if s.programmes]
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         for c in summary:
-            print(f"{c['notice_id']:<40} 规则 {c['rules']} 条，提醒 {c['reminders']} 条，校验剔除 {c['dropped']} 条")
+            extra = f"，模型建议采纳 {c['proposed']} 条、剔除 {c['proposals_dropped']} 条" if proposer else ""
+            print(f"{c['notice_id']:<40} 项目 {c['programmes']} 个，规则 {c['rules']} 条，提醒 {c['reminders']} 条，"
+                  f"校验剔除 {c['dropped']} 条{extra}")
         print(f"共起草 {len(summary)} 个通知（草稿，待人工审核）。")
     return 0
+
+
+def _proposer(settings: Any) -> Any:
+    """The model proposer when a model is configured (drafting stands without it)."""
+    if not getattr(settings, "llm_enabled", False):
+        return None
+    from assistant.drafting.propose import RuleProposer
+
+    return RuleProposer(settings)

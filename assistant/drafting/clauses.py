@@ -56,6 +56,10 @@ class ProgrammeRef:
         notice_id: the document id (``Chunk.doc_id``).
         region: the area the notice addresses (连云港市, 江苏省, 雄安新区 …); resolves 我市/本省/新区.
         year: the notice's year (reference year for ages and 成立满N年), if known.
+        doc_ids: the documents whose clauses are the programme's (the notice and its attachments);
+            empty: the notice's own document.
+        conditions_heading: the heading the catalogue found the programme's conditions under, if any.
+        sections: when set, the only sections whose clauses are the programme's (a policy's measure).
     """
 
     id: str
@@ -63,6 +67,9 @@ class ProgrammeRef:
     notice_id: str
     region: str | None = None
     year: int | None = None
+    doc_ids: tuple[str, ...] = ()
+    conditions_heading: str | None = None
+    sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,19 +116,34 @@ def _name_only(key: str) -> str:
     return _PUNCT.sub("", _CODE.sub("", key))
 
 
-def _matches(text: str, key: str, code: str | None, short_only: bool) -> bool:
-    """Does a heading or line name this programme (its guide code at the start, or its name)?"""
+def _match_score(text: str, key: str, code: str | None, short_only: bool) -> float:
+    """How well a heading or line names this programme: 1.0 for its guide code at the start, else the share
+    of the name's bigrams it holds (0 below 0.75)."""
     body = _NUMBERING.sub("", text.strip())
     if code and re.match(rf"^{code}(?!\d)", body):
-        return True
+        return 1.0
     name = _name_only(key)
     flat = _PUNCT.sub("", body)
     if not name or len(name) < 3:
-        return False
+        return 0.0
     if short_only and len(flat) > len(name) + 12:
-        return False
+        return 0.0
     kb = _bigrams(name)
-    return bool(kb) and len(kb & _bigrams(flat)) / len(kb) >= 0.75
+    score = len(kb & _bigrams(flat)) / len(kb) if kb else 0.0
+    return score + (0.5 if name in flat else 0.0) if score >= 0.75 else 0.0
+
+
+def _matches(text: str, key: str, code: str | None, short_only: bool) -> bool:
+    """Does a heading or line name this programme (its guide code at the start, or its name)?"""
+    return _match_score(text, key, code, short_only) > 0
+
+
+def _best(texts: Sequence[str], keys: dict[str, tuple[str, str | None]], short_only: bool) -> tuple[str, ...]:
+    """The programmes the texts name best (several only when they tie: "A和B" names both)."""
+    scores = {pid: max((_match_score(t, key, code, short_only) for t in texts), default=0.0)
+              for pid, (key, code) in keys.items()}
+    top = max(scores.values(), default=0.0)
+    return tuple(pid for pid, sc in scores.items() if sc > 0 and sc >= top - 1e-9) if top > 0 else ()
 
 
 def _segments(text: str) -> list[tuple[str, Origin]]:
@@ -172,19 +194,21 @@ def find_condition_clauses(chunks: Sequence[Chunk], programmes: Sequence[Program
     cue = re.compile(lex["condition_cue"])
     procedure = re.compile(lex["procedure_cue"])
     keys = {p.id: programme_key(p, programmes) for p in programmes} if len(programmes) > 1 else {}
+    headings = {p.conditions_heading for p in programmes if p.conditions_heading}
     out: list[ConditionClause] = []
     carried: tuple[str, ...] = ()
     last_path: tuple[str, ...] = ()
-    for chunk in sorted(chunks, key=lambda c: c.position):
+    doc_order = {d: i for i, d in enumerate(dict.fromkeys(c.doc_id for c in chunks))}
+    for chunk in sorted(chunks, key=lambda c: (doc_order[c.doc_id], c.position)):
         path = tuple(chunk.section_path)
         if path[: len(last_path)] != last_path or not last_path:
             carried = ()  # a new section (not a sub-section of the last one) ends a marker's reach
         last_path = path
-        head_scope = tuple(pid for pid, (key, code) in keys.items()
-                           if any(_matches(h, key, code, short_only=False) for h in path))
-        in_section = _is_condition_section(path, lex)
+        head_scope = _best(path, keys, short_only=False)
+        in_section = _is_condition_section(path, lex) or (
+            bool(headings & set(path)) and not any(re.search(lex["non_condition_headings"], h) for h in path))
         for segment, origin in _segments(chunk.text):
-            marked = tuple(pid for pid, (key, code) in keys.items() if _matches(segment, key, code, True))
+            marked = _best([segment], keys, short_only=True)
             if marked:
                 carried = marked
             scope = head_scope or carried

@@ -22,6 +22,7 @@ from typing import Any
 
 from assistant.drafting.clauses import ConditionClause, ProgrammeRef, find_condition_clauses, load_lexicon
 from assistant.eligibility.gazetteer import Gazetteer, Place, load_gazetteer
+from assistant.eligibility.profile import ApplicantProfile
 from assistant.models import Chunk
 
 _WS = re.compile(r"\s+")
@@ -57,6 +58,8 @@ class Reading:
     description: str
     certain: bool = True
     when: dict[str, list[Any]] = field(default_factory=dict)
+    kind: str | None = None
+    any_of: str | None = None
 
     def key(self) -> str:
         """Condition and params as one comparable string."""
@@ -117,7 +120,7 @@ class RuleDrafter:
         self._readers: list[Callable[[str, ProgrammeRef], list[Reading]]] = [
             self._place, self._dates, self._entity, self._legal_person, self._flags, self._thresholds,
             self._degree, self._age, self._nationality, self._projects, self._talent, self._partners,
-            self._labs, self._named_applicant, self._qualifications,
+            self._labs, self._named_applicant, self._qualifications, self._products,
         ]
 
     # ------------------------------------------------------------------ the run
@@ -133,15 +136,39 @@ class RuleDrafter:
         Returns:
             The drafted criteria (rule-file dicts, status ``draft``) and clause counts.
         """
-        doc_chunks = [c for c in chunks if c.doc_id == programme.notice_id] or list(chunks)
+        docs = set(programme.doc_ids or (programme.notice_id,))
+        doc_chunks = [c for c in chunks if c.doc_id in docs] or list(chunks)
+        if programme.sections:  # a policy's measure: its own sub-section only
+            doc_chunks = [c for c in doc_chunks if c.section in programme.sections] or doc_chunks
         progs = list(siblings) if siblings else [programme]
         clauses = [c for c in find_condition_clauses(doc_chunks, progs) if c.applies_to(programme.id)]
         criteria: list[dict[str, Any]] = []
         seen: set[str] = set()
         mapped = reminders = 0
         kept: list[ConditionClause] = []
+        # "满足下列条件之一": (section, item numbers or all, the intro clause)
+        alt: tuple[str, set[str] | None, str] | None = None
         for clause in clauses:
             readings = self.read(clause.text, programme)
+            flat = squash(clause.text)
+            if alt is not None and not clause.section.startswith(alt[0]):
+                alt = None
+            if readings and re.search(self.lex["alternatives_intro"], squash(clause.section)):
+                head = next(h for h in reversed(clause.section.split(" > "))
+                            if re.search(self.lex["alternatives_intro"], squash(h)))
+                for r in readings:  # under a heading "满足下列条件之一": one met alternative meets the group
+                    r.certain = False
+                    r.any_of = programme.id + "-any-" + hashlib.sha1(head.encode()).hexdigest()[:6]
+            if alt is not None and readings:
+                item = re.match(r"^[（(]?(\d+)[)）.．、]", flat)
+                if alt[1] is None or (item and item.group(1) in alt[1]):
+                    for r in readings:  # one alternative of several: never rules out on its own
+                        r.certain = False
+                        r.any_of = programme.id + "-any-" + hashlib.sha1(alt[2].encode()).hexdigest()[:6]
+            intro = re.search(self.lex["alternatives_intro"], flat)
+            if intro:
+                nums = re.search(r"第([\d、，,和及]+)条", flat)
+                alt = (clause.section, set(re.findall(r"\d+", nums.group(1))) if nums else None, flat)
             if not readings and clause.origin == "cue":
                 continue  # outside the condition sections only what the vocabulary reads counts
             kept.append(clause)
@@ -156,11 +183,20 @@ class RuleDrafter:
                     continue
                 seen.add(r.key())
                 criteria.append(self._criterion(programme, clause, r))
+        used: dict[str, int] = {}
+        for crit in criteria:  # the same sentence twice (in two sections): distinct ids
+            n = used.get(crit["id"], 0)
+            used[crit["id"]] = n + 1
+            if n:
+                crit["id"] = f"{crit['id']}-{n + 1}"
         return DraftResult(programme, criteria, kept, mapped, reminders)
 
     def read(self, sentence: str, programme: ProgrammeRef) -> list[Reading]:
         """Every rule one clause states (empty: no reader understood it)."""
         s = squash(sentence)
+        shortcut = self._shortcut(s)
+        if shortcut:
+            return shortcut
         if re.search(r"不受[^。；]{0,20}限制|免申即享|可[^。；]{0,4}直接(纳入|认定)", s) and "不得" not in s:
             return []  # an exemption or a shortcut, not a condition
         out: list[Reading] = []
@@ -181,7 +217,7 @@ class RuleDrafter:
             return {"id": f"{prog.id}-r-{digest}", "kind": "reminder", "description": f"需自行确认：{quote}",
                     "certain": True, **base}
         digest = hashlib.sha1(f"{prog.id}|{s}|{r.key()}".encode()).hexdigest()[:8]
-        kind = "advisory" if re.search(self.lex["advisory_cue"], s) else "hard"
+        kind = r.kind or ("advisory" if re.search(self.lex["advisory_cue"], s) else "hard")
         facts = [r.params["fact"]] if isinstance(r.params.get("fact"), str) else []
         facts += list(r.params.get("facts") or []) + list((r.params.get("dates") or {}).keys())
         facts += CONDITION_FACTS.get(r.condition, [])
@@ -192,6 +228,8 @@ class RuleDrafter:
         }
         if r.when:
             crit["when"] = r.when
+        if r.any_of:
+            crit["any_of"] = r.any_of
         if re.search(r"牵头(申报)?单位(应|须|必须|近)", s) and "applicant_role" not in r.when:
             crit["unless"] = {"applicant_role": ["partner"]}
         return crit
@@ -234,6 +272,8 @@ class RuleDrafter:
             return region.city if region.kind == "district" else None
         if re.fullmatch(rel["province"], word):
             return region.province
+        if rel.get("local") and re.fullmatch(rel["local"], word):
+            return region.name
         if re.fullmatch(rel["region"], word):
             return region.name if region.admin == "new_area" or region.kind == "district" else None
         return None
@@ -247,8 +287,8 @@ class RuleDrafter:
             if mention.place.kind in ("province", "city", "district"):
                 best = (mention.start, mention.place.name, True)
         rel = self.lex["relative_places"]
-        for level in ("city", "province", "region"):
-            for rm in re.finditer(rel[level], window):
+        for level in ("city", "province", "region", "local"):
+            for rm in re.finditer(rel.get(level) or "(?!)", window):
                 name = self._relative(rm.group(0), prog)
                 if name and (best is None or rm.start() > best[0]):
                     best = (rm.start(), name, False)
@@ -290,22 +330,50 @@ class RuleDrafter:
             params: dict[str, Any] = {"area": area}
             if excluded:
                 params["excluded"] = [n for n in re.split(r"[、和及]", excluded[0]) if n]
-            out.append(Reading("registered_in_area", params, f"须在{area}注册"))
-            if re.search(r"纳税", s[m.start():m.end() + 8]) or re.search(r"注册[^。；]{0,4}纳税|纳税[^。；]{0,4}注册", s):
+            # "在X注册或建有分支机构": an alternative place the vocabulary does not model
+            alt_place = bool(re.search(r"^[^。；]{0,12}或", s[m.end():]))
+            out.append(Reading("registered_in_area", params, f"须在{area}注册", certain=not alt_place))
+            if (re.search(r"纳税", s[m.start():m.end() + 8]) or re.search(r"注册[^。；]{0,4}纳税|纳税[^。；]{0,4}注册", s)) \
+                    and not re.search(r"(依法|正常|按时)纳税", s):
                 out.append(Reading("place_in_area", {"fact": "tax_place", "area": area}, f"须在{area}纳税"))
             break
-        if not out:
+        mh = re.search(r"(招用|招聘|吸纳)[^。；，]{0,12}?户籍", s)
+        if mh:
+            found = self._area_before(s, mh.end() - 2, prog)
+            if found is not None:
+                out.append(Reading("place_in_area", {"fact": "hire_hukou_place", "area": found[0]},
+                                   f"新招用人员户籍须在{found[0]}"))
+        if not any(r.condition == "registered_in_area" for r in out):
             m = re.search(r"([\u4e00-\u9fa5]{2,6}?)(省|市)?内的?(具有独立法人资格的)?(高等院校|高校|企业|企事业单位|单位|科研院所)", s)
             if m:
                 found = self._area_before(s, m.start(4), prog)
                 if found is not None:
                     out.append(Reading("registered_in_area", {"area": found[0]}, f"须为{found[0]}内的单位"))
-        if re.search(r"统计(关系|在|于)", s):
-            m2 = re.search(r"统计", s)
+        if re.search(r"统计(关系|在|于)|入统", s):
+            m2 = re.search(r"统计|入统", s)
             found = self._area_before(s, m2.start(), prog) if m2 else None
             if found is not None:
                 out.append(Reading("place_in_area", {"fact": "statistics_place", "area": found[0]},
                                    f"统计关系须在{found[0]}"))
+        if not any(r.params.get("fact") == "tax_place" for r in out):
+            # "在本地缴纳税收" / "并在本地纳税": a tax place named right before the word
+            mt = re.search(r"纳税|缴纳税收", s)
+            found = self._area_before(s, mt.start(), prog) if mt and not re.search(r"依法纳税|正常纳税", s) else None
+            if mt and found is not None and re.search(r"在[^。；，]{0,4}(缴纳)?$", s[:mt.start()]):
+                out.append(Reading("place_in_area", {"fact": "tax_place", "area": found[0]}, f"须在{found[0]}纳税"))
+        m = re.search(r"(项目)?(实施地|建设地)点?(须|应|必须)?(在|位于|为)", s)
+        if m:
+            head = s[m.end():m.end() + 10]
+            where: str | None = None
+            for level in ("city", "province", "region", "local"):
+                rm = re.match(self.lex["relative_places"].get(level) or "(?!)", head)
+                if rm:
+                    where = self._relative(rm.group(0), prog)
+            if where is None:
+                hit = next(iter(self.gaz.find(head[:8])), None)
+                where = hit.place.name if hit is not None and hit.start == 0 else None
+            if where:
+                out.append(Reading("place_in_area", {"fact": "project_place", "area": where}, f"项目须在{where}实施"))
         return out
 
     # ------------------------------------------------------------------ dates
@@ -328,13 +396,24 @@ class RuleDrafter:
             out.append(Reading("date_before", {"fact": fact, "date": date, "inclusive": inclusive},
                                f"须于{m.group(0)}{'注册成立' if fact == 'registered_date' else '完成并购或注册'}",
                                certain=certain))
+        for m in re.finditer(_DATE + r"[(（]?[含]?[)）]?(至|到|-|—|～|~)" + _DATE + r"[(（]?[含]?[)）]?(期间|之间|内)?", s):
+            start, end = _iso(*m.group(1, 2, 3)), _iso(*m.group(5, 6, 7))
+            around = s[max(0, m.start() - 12):m.end() + 16]
+            dated = next((str(e["fact"]) for e in self.lex.get("periods") or [] if re.search(e["pattern"], around)),
+                         None)
+            if start and end and dated:
+                out.append(Reading("date_on_or_after", {"fact": dated, "date": start}, f"须在{start}（含）以后"))
+                out.append(Reading("date_before", {"fact": dated, "date": end, "inclusive": True},
+                                   f"须在{end}（含）以前"))
         after_dates = []
         for m in re.finditer(_DATE + r"([（(]含[)）])?(以后|之后|后)", s):
             date = _iso(m.group(1), m.group(2), m.group(3))
             tail = s[m.end(): m.end() + 12]
             if date is None:
                 continue
-            if re.search(r"来|工作|到岗|入职", tail):
+            if re.search(r"购置|购买|采购", s[max(0, m.start() - 16):m.start()]):
+                after_dates.append(("equipment_purchase_date", date))
+            elif re.search(r"来|工作|到岗|入职", tail):
                 after_dates.append(("local_arrival_date", date))
             elif re.search(r"签订|签署", tail):
                 after_dates.append(("agreement_date", date))
@@ -394,8 +473,8 @@ class RuleDrafter:
             hit.add(entry["fact"])
             bar = bool(entry.get("bar"))
             cond = "is_false" if bar else "is_true"
-            label = entry["pattern"]
-            desc = ("存在该情形的不得申报：" if bar else "须满足：") + re.sub(r"[\\^$()\[\]{}|?*+.0-9,;。；]", "", label)[:30]
+            label = ApplicantProfile.field_label(entry["fact"])
+            desc = (f"不得存在：{label}" if bar else f"须满足：{label}")
             out.append(Reading(cond, {"fact": entry["fact"]}, desc, certain=entry.get("certain", True)))
         return out
 
@@ -418,13 +497,14 @@ class RuleDrafter:
         return next((str(e["fact"]) for e in table if re.search(e["pattern"], head)), None)
 
     def _comparator(self, before: str, after: str) -> str | None:
-        if re.match(r"^[（(]不含[)）]", after) or re.search(r"(超过|高于|多于)$", before):
-            return "amount_strictly_above" if not re.search(r"不(超过|高于|多于)$", before) else "at_most"
-        if re.search(r"(不超过|不高于|不多于|低于|少于)$", before) and not re.search(r"不(少|低)于$", before):
+        if re.match(r"^[（(]不含[)）]", after) or re.search(r"(超过|高于|多于|大于)$", before):
+            return "amount_strictly_above" if not re.search(r"不(超过|高于|多于|大于)$", before) else "at_most"
+        if re.search(r"(不超过|不高于|不多于|低于|少于|小于)$", before) and not re.search(r"不(少|低|小)于$", before):
             return "at_most"
         if re.match(r"^(以下|以内)", after):
             return "at_most"
-        if re.search(r"(不少于|不低于|不得少于|不得低于|达到|达|在|为)$", before) or re.match(r"^(以上|及以上)", after):
+        if re.search(r"(不少于|不低于|不得少于|不得低于|不小于|达到|达|在|为|累计为|满)$", before) or \
+                re.match(r"^(以上|及以上)", after):
             return "at_least"
         return None
 
@@ -433,7 +513,10 @@ class RuleDrafter:
         alt = bool(re.search(self.lex["alternative_cue"], s))
         q = self.lex["quantities"]
         specs = [(_NUM + r"(亿元|万元|亿|万)", q["amount"], "万元"), (_NUM + r"[%％]", q["share"], "%"),
-                 (_NUM + r"(人|名|件)", q["count"], "人"), (_NUM + r"(平方米|㎡)", q["area"], "平方米")]
+                 (_NUM + r"(人|名|件)", q["count"], "人"), (_NUM + r"(平方米|㎡)", q["area"], "平方米"),
+                 (r"(?<![\d.])(\d{1,2})(个)?(年|周年)(?![度底末前后])", q.get("years") or [], "年"),
+                 (r"(?<![\d.])(\d{1,4})家", q.get("firms") or [], "家"),
+                 (r"(?<![\d.])(\d{1,3})个月", q.get("months") or [], "个月")]
         for pattern, table, unit in specs:
             for m in re.finditer(pattern, s):
                 before, after = s[: m.start()], s[m.end():]
@@ -444,14 +527,19 @@ class RuleDrafter:
                 if fact is None or cmp_ is None:
                     continue
                 value = float(m.group(1)) * (10000 if unit == "万元" and m.group(2).startswith("亿") else 1)
+                if fact in ("project_duration_years", "niche_years", "served_enterprise_count",
+                            "labour_contract_months") and cmp_ == \
+                        "amount_strictly_above":
+                    cmp_ = "at_least"
                 if cmp_ == "amount_strictly_above" and fact not in ("rd_investment_wan", "annual_revenue_wan",
                                                                    "rd_expense_wan", "total_assets_wan", "rd_equipment_value_wan", "project_investment_wan",
                                                                    "output_value_wan", "registered_capital_wan"):
                     cmp_ = "at_least"
                 threshold: float | int = int(value) if value.is_integer() else value
                 words = {"at_least": "不少于", "at_most": "不超过", "amount_strictly_above": "多于"}[cmp_]
+                label = ApplicantProfile.field_label(fact)
                 out.append(Reading(cmp_, {"fact": fact, "threshold": threshold},
-                                   f"{fact} {words}{threshold}{unit}", certain=not alt))
+                                   f"{label}{words}{threshold}{unit}", certain=not alt and unit != "家"))
         return out
 
     def _degree(self, s: str, prog: ProgrammeRef) -> list[Reading]:
@@ -596,3 +684,36 @@ class RuleDrafter:
             return [Reading("holds_qualification", {"kinds": kinds}, "须已获所列资质认定（满足其一）",
                             certain=len(kinds) == 1)]
         return []
+
+    def _shortcut(self, s: str) -> list[Reading]:
+        """已被认定为X的（单位）…免申即享/直接纳入/自动认定: holding X is a shortcut (kind ``sufficient``)."""
+        if not re.search(self.lex["shortcut_cue"], s) or re.search(r"不得|不予", s):
+            return []
+        m = re.search(r"已(被|经)?(认定为|入选|获评|评为|成为|纳入)([^，。；]{3,30}?)的", s)
+        if not m:
+            return []
+        name = m.group(3)
+        codes = [q["code"] for q in self.lex["qualifications"] if re.search(q["pattern"], name)]
+        if len(codes) == 1:
+            return [Reading("holds_qualification", {"kinds": codes}, f"已获{name}认定的可直接纳入（免申即享）",
+                            kind="sufficient")]
+        level = next((lv for lv in ("国家级", "省级", "市级") if lv in name), None)
+        params: dict[str, Any] = {"names": [name]}
+        if level:
+            params["level"] = level
+        return [Reading("holds_recognition", params, f"已被认定为{name}的可直接认定（免申即享）",
+                        kind="sufficient")]
+
+    def _products(self, s: str, prog: ProgrammeRef) -> list[Reading]:
+        """产品在（A、B、C）范围内 / 属于A、B领域: the applicant's products or field must be listed."""
+        m = re.search(r"(产品|领域|行业)[^。；，]{0,12}[（(]([^）)]{2,80})[）)][^。；]{0,2}范围内", s)
+        if not m:
+            return []
+        items = [x for x in re.split(r"[、，,和及]", m.group(2)) if 1 < len(x) <= 12]
+        if len(items) < 2:
+            return []
+        open_list = m.group(2).rstrip().endswith("等")
+        params: dict[str, Any] = {"fact": "industry", "keywords": [x.rstrip("等") for x in items]}
+        if open_list:
+            params["open_list"] = True
+        return [Reading("text_matches_any", params, f"产品（领域）须在所列范围内：{'、'.join(items)}")]

@@ -94,6 +94,28 @@ class DraftRuleStore:
                 data["rejected"] = sorted(rejected)
         return self.save(data)
 
+    def rows(self, notice_id: str) -> list[dict[str, Any]]:
+        """One flat row per rule of a notice (for the review view): programme, kind, status, condition,
+        params, section, quote, who reviewed and when."""
+        data = self.load(notice_id)
+        out = []
+        for prog in data.get("programmes") or []:
+            for c in prog.get("criteria") or []:
+                review = c.get("review") or {}
+                ref = c.get("reference") or {}
+                out.append({
+                    "id": c.get("id"), "programme_id": prog.get("id"), "programme": prog.get("title"),
+                    "kind": c.get("kind"), "status": c.get("status", "draft"), "certain": c.get("certain", True),
+                    "origin": c.get("origin", "drafter"), "condition": c.get("condition") or "",
+                    "params": c.get("params") or {}, "description": c.get("description", ""),
+                    "section": ref.get("section", ""), "quote": ref.get("quote", ""),
+                    "reviewed_by": review.get("by", ""), "reviewed_at": review.get("at", "")})
+        return out
+
+    def review_log(self, notice_id: str) -> list[dict[str, Any]]:
+        """Rejections recorded for a notice (who and when)."""
+        return list(self.load(notice_id).get("review_log") or [])
+
     # ------------------------------------------------------------------ review
     def _find(self, data: dict[str, Any], rule_id: str) -> tuple[dict[str, Any], int]:
         for prog in data.get("programmes") or []:

@@ -1,9 +1,10 @@
 """The deterministic eligibility checker and the rule drift check.
 
 Verdict logic (three-valued): ``ineligible`` when any hard criterion — or a reminder the stated facts
-break — is not met (all failing ones listed); otherwise ``needs_info`` when a hard criterion is unknown or
-an advisory one (一般要求/原则上) is unknown or unmet; ``eligible`` only when every hard and advisory
-criterion is met. Questions are asked for exactly the facts the open criteria still need.
+break — is not met (all failing ones listed); otherwise ``eligible`` when a certain ``sufficient`` shortcut
+(已被认定为X的…免申即享) is met; otherwise ``needs_info`` when a hard criterion is unknown or an advisory one
+(一般要求/原则上) is unknown or unmet; ``eligible`` only when every hard and advisory criterion is met.
+Alternatives (criteria sharing an ``any_of`` group, "满足下列条件之一") count as met together once one is met. Questions are asked for exactly the facts the open criteria still need.
 
 Drafted rules (status ``draft``) take part like any other, but a draft rule marked not ``certain`` never
 counts as "not met": its failure becomes ``unknown`` with a question naming the clause to check. A ruling
@@ -80,7 +81,7 @@ class EligibilityResult:
     @property
     def failing(self) -> list[CriterionResult]:
         """The criteria that make the verdict ineligible."""
-        return [c for c in self.criteria if c.status == "not_met" and c.kind != "advisory"]
+        return [c for c in self.criteria if c.status == "not_met" and c.kind not in ("advisory", "sufficient")]
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready result (the ``eligibility`` part of an answer record, and ``shenbao check --json``)."""
@@ -128,8 +129,15 @@ class EligibilityChecker:
                 skipped.append(crit.id)
             else:
                 results.append(res)
-        blocking = [r for r in results if r.status == "not_met" and r.kind != "advisory"]
-        open_ = [r for r in results if r.kind in ("hard", "advisory") and r.status != "met"]
+        met_groups = {c.any_of for c in prog.criteria if c.any_of and c.id in {r.id for r in results if r.status == "met"}}
+        for r in results:  # one met alternative of a group meets the group
+            crit = next(c for c in prog.criteria if c.id == r.id)
+            if crit.any_of in met_groups and r.status != "met":
+                r.status, r.missing, r.note = "met", [], "已满足其中之一"
+        blocking = [r for r in results if r.status == "not_met" and r.kind not in ("advisory", "sufficient")]
+        shortcut = [r for r in results if r.kind == "sufficient" and r.status == "met"
+                    and next(c for c in prog.criteria if c.id == r.id).certain]
+        open_ = [] if shortcut else [r for r in results if r.kind in ("hard", "advisory") and r.status != "met"]
         verdict: Verdict = "ineligible" if blocking else ("needs_info" if open_ else "eligible")
         missing: list[str] = []
         questions: list[str] = []
@@ -152,7 +160,7 @@ class EligibilityChecker:
                         q = (crit.confirm_question or default) + \
                             f"（确认符合后可在 confirmed_criteria 中填写 {r.id}）"
                     else:
-                        q = ApplicantProfile.field_question(f)
+                        q = ApplicantProfile.missing_fact_question(f)
                     if f not in missing or f == CONFIRM_FACT:
                         if f not in missing:
                             missing.append(f)
@@ -197,6 +205,8 @@ class EligibilityChecker:
         if outcome is True:
             return result("met")
         if outcome is False:
+            if crit.kind == "sufficient":
+                return result("not_met", note="不适用该便捷通道")
             if crit.is_draft and not crit.certain:  # an uncertain parse never rules the applicant out
                 return result("unknown", [CONFIRM_FACT], note="系统自动整理的条款，请对照原文确认")
             return result("not_met")

@@ -290,6 +290,32 @@ def lacks_qualification(p: ApplicantProfile, *, kinds: list[str]) -> Outcome:
     return None
 
 
+def _recognition_core(name: str) -> str:
+    """A recognition's name without level, region, quotes and generic words (省级“专精特新”中小企业 → 专精特新中小企业)."""
+    core = re.sub(r"[\s“”\"'《》（）()、，,]", "", name)
+    core = re.sub(r"^(已被|已)?(认定为|获评|入选|成为)?", "", core)
+    core = re.sub(r"(国家级|省级|市级|河北省|国家|全国|[\u4e00-\u9fa5]{2,3}省|[\u4e00-\u9fa5]{2,3}市)", "", core)
+    return re.sub(r"(企业|单位|机构|称号)$", "", core)
+
+
+@condition
+def holds_recognition(p: ApplicantProfile, *, names: list[str], level: str | None = None) -> Outcome:
+    """已被认定为X的（单位）: the applicant holds a recognition named like one listed (level and place aside).
+
+    Unknown unless the applicant named recognitions it holds; naming others does not rule it out (None).
+    """
+    if not p.recognitions:
+        return None
+    wanted = [_recognition_core(n) for n in names if _recognition_core(n)]
+    for held in p.recognitions:
+        h = _recognition_core(held)
+        if h and any(len(min(h, w, key=len)) >= 3 and (w in h or h in w) for w in wanted):
+            if level and level not in held and re.search(r"国家级|省级|市级", held):
+                continue
+            return True
+    return None
+
+
 @condition
 def text_matches_any(p: ApplicantProfile, *, fact: str, keywords: list[str], open_list: bool = False) -> Outcome:
     """属于X、Y、Z等领域 / 产品在A、B范围内: the stated field must name one of the listed ones.

@@ -228,6 +228,7 @@ class FactExtractor:
         self._projects(text, facts)
         self._flags(text, facts)
         self._general(text, facts)
+        self._recognitions_and_equipment(text, facts)
         out.facts = facts
         return out
 
@@ -724,8 +725,10 @@ class FactExtractor:
                 continue
             rest = rest[: m.start()] + "#" * (m.end() - m.start()) + rest[m.end():]
             if re.search(r"(能|可以|可否|能否|想|申报|申请|认定)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]) \
-                    and not re.search(r"(已|已经|被)[^，,。]{0,4}$", text[max(0, m.start() - 8):m.start()]):
+                    and not re.search(r"(已|已经|被)[^，,。]{0,6}$", text[max(0, m.start() - 10):m.start()]):
                 continue  # the qualification asked for, not held
+            if re.match(r"^[^，,。]{0,8}(持股|控股)", text[m.end():]):
+                continue  # the company holding a stake in the applicant has it, not the applicant
             (not_held if negated(text, m.start(), 6) else held).append(code)
         if held:
             facts["qualifications_held"] = sorted(set(held))
@@ -776,6 +779,61 @@ class FactExtractor:
             own = facts.get("registered_district") or facts.get("registered_city")
             if own:
                 facts["tax_place"] = own
+
+    def _recognitions_and_equipment(self, text: str, facts: dict[str, Any]) -> None:
+        """Recognitions held by name, control by a recognised company, recent penalties, the products made,
+        and the project equipment's purchase date and use."""
+        names = [m.group(3) for m in re.finditer(
+            r"(已|已经)?(被)?(?:认定为|评为|获评|入选(?:了)?)([^，,。；;？?]{3,24}?)(了|的|，|,|。|；|$)", text)
+            if not negated(text, m.start(), 6) and (m.group(1) or m.group(2))]
+        names = [re.sub(r"(企业|单位|机构)?(了)?$", "", n) or n for n in names]
+        if names:
+            facts["recognitions"] = names
+        m = re.search(r"被[^，,。]{0,24}(小巨人|专精特新|冠军|高新技术|上市)[^，,。]{0,12}(持股|控股)\s*(\d+(?:\.\d+)?)?\s*%?", text)
+        if m:
+            share = float(m.group(3)) if m.group(3) else None
+            facts["related_to_recognized_enterprise"] = share is None or share > 50
+        elif re.search(r"(没有|无|不存在)[^，,。]{0,6}控股关系", text):
+            facts["related_to_recognized_enterprise"] = False
+        m = re.search(r"(20\d{2}|去年|前年|今年)年?[^，,。；]{0,12}(偷税|漏税|逃税|走私|税务|海关)[^，,。；]{0,12}(处罚|罚款)", text)
+        if m:
+            year = {"今年": 0, "去年": 1, "前年": 2}.get(m.group(1))
+            y = self.reference_year - year if year is not None else int(m.group(1))
+            facts["recent_administrative_penalty"] = self.reference_year - y <= 3
+        elif re.search(r"(没有|无|未)[^，,。]{0,8}(行政处罚|税务处罚|海关处罚)", text):
+            facts["recent_administrative_penalty"] = False
+        m = re.search(r"(设备|机器人|软硬件)[^，,。；]{0,10}(是|于|在)?(20\d{2})年(\d{1,2})月(份)?[^，,。；]{0,4}(买|购|采购|购置)", text) \
+            or re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,20}(买|购买|采购|购置)了?[^，,。；]{0,16}(设备|机器人)", text)
+        if m:
+            yr, mo = (m.group(3), m.group(4)) if m.re.pattern.startswith("(设备") else (m.group(1), m.group(2))
+            if 1 <= int(mo) <= 12:
+                facts["equipment_purchase_date"] = f"{yr}-{int(mo):02d}"
+        m = re.search(r"(已经|已)(用起来|投入使用|投入运行|投产|在用)|用起来了", text)
+        if m:
+            facts["equipment_in_use"] = not negated(text, m.start(), 4)
+        elif re.search(r"(还没|尚未|未)(投入使用|用起来|投产)", text):
+            facts["equipment_in_use"] = False
+        # hiring: "2022年8月新招了2名安新县户籍的员工，签了1年劳动合同"
+        m = re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,12}(招|招用|招聘|聘用|录用)", text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            facts["hire_date"] = f"{m.group(1)}-{int(m.group(2)):02d}"
+        m = re.search(r"([\u4e00-\u9fa5]{2,6}?)(户籍|户口)", text)
+        if m and not negated(text, m.start(), 4):
+            place = self.gaz.resolve(re.sub(r"^(名|个|位|都是|是)", "", m.group(1)))
+            if place is not None:
+                facts["hire_hukou_place"] = place.name
+        m = re.search(r"签(了|订了?)?([\d一二两三四五六七八九十]+)(个)?(年|月)(期|的)?(限)?(的)?(劳动)?合同", text)
+        if m and (n := _cn_number(m.group(2))) is not None:
+            facts["labour_contract_months"] = n * 12 if m.group(4) == "年" else n
+        m = re.search(r"(20\d{2})年(\d{1,2})月[^，,。；]{0,16}(提款|放款|贷款|借款)", text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            facts["loan_date"] = f"{m.group(1)}-{int(m.group(2)):02d}"
+        m = re.search(r"(正常|依法|按时|按期)纳税", text)
+        if m:
+            facts["tax_compliant"] = not negated(text, m.start(), 4)
+        m = re.search(r"(做|生产|经营|从事)([\u4e00-\u9fa5]{2,8}?)(的)(厂子|企业|公司|工厂|厂)", text)
+        if m and "industry" not in facts:
+            facts["industry"] = m.group(2)
 
     def _country_alt(self) -> str:
         names = [n for n in self.gaz.countries if len(n) >= 2]

@@ -273,6 +273,33 @@ class ApplicantProfile(BaseModel):
         "近年发生重大安全/质量/环境事故",
         "贵单位近年（通知所指年限内）是否发生过重大安全、重大质量事故或严重环境违法？", "unit")
     profitable: YesNo = _f("持续盈利", "贵单位近年是否持续实现盈利？", "unit")
+    recognitions: OptTextList = _f(
+        "已获认定/称号", "贵单位已获得哪些认定或称号（如省级工业诊所、省级专精特新中小企业）？", "unit")
+    related_to_recognized_enterprise: YesNo = _f(
+        "与已获该称号的企业存在控股关系",
+        "贵单位是否与已获该称号（认定）的企业存在控股关系（持股超过50%）或同属一个集团？", "unit")
+    recent_administrative_penalty: YesNo = _f(
+        "近三年受过税收、海关等行政处罚",
+        "贵单位近三年（通知所指期限内）是否受过税收、海关等方面的行政处罚？", "unit")
+    equipment_purchase_date: DateOrPeriod = _f(
+        "设备购置日期", "项目所用（软硬件）设备是哪天购置的？（YYYY-MM-DD 或 YYYY-MM）", "project")
+    equipment_in_use: YesNo = _f("设备已投入使用", "项目所用设备是否已投入使用？", "project")
+    hire_date: DateOrPeriod = _f("新招用人员的招用（签订劳动合同）日期", "新招用人员是哪天签订劳动合同（招用）的？", "unit")
+    hire_hukou_place: str | None = _f("新招用人员户籍所在地", "新招用人员的户籍在哪里？", "unit", max_length=40)
+    labour_contract_months: float | None = _f("劳动合同期限（月）", "与新招用人员签订的劳动合同期限是几个月？", "unit", ge=0)
+    loan_date: DateOrPeriod = _f("贷款发生（提款）日期", "这笔贷款是哪天提款（发生）的？", "unit")
+    tax_compliant: YesNo = _f("依法纳税", "贵单位是否依法正常纳税？", "unit")
+    project_place: str | None = _f("项目实施地", "项目在哪里实施（建设）？", "project", max_length=40)
+    project_started: YesNo = _f("项目已完成备案并开工", "项目是否已办理完成备案（核准）等手续并已开工建设？", "project")
+    requested_funding_wan: float | None = _f("申请财政资金（万元）", "申请财政资金支持多少万元？", "project", ge=0)
+    niche_years: float | None = _f("从事细分市场（主营业务）年限", "贵单位从事该细分市场（主营业务）有几年了？",
+                                   "unit", ge=0)
+    served_enterprise_count: int | None = _f(
+        "近一年服务企业数", "贵单位近一年累计为多少家企业提供服务（开具诊断报告）？", "unit", ge=0)
+    ip_dispute: YesNo = _f("有知识产权纠纷或侵权行为", "贵单位近年是否有知识产权纠纷或侵犯他人知识产权的行为？", "unit")
+    has_ip_management: YesNo = _f(
+        "有知识产权管理制度、机构、人员和经费", "贵单位是否建有知识产权管理制度并有管理机构、工作人员和经费？", "unit")
+    sound_management: YesNo = _f("管理规范、财务制度健全", "贵单位是否管理规范、业务及财务制度健全？", "unit")
     ongoing_projects: OptProjectKinds = _f(
         "单位在研项目类型",
         "贵单位目前有哪些在研（尚未验收结题）的科技计划项目？（如市科技成果转化、省科技计划、揭榜挂帅/赛马；没有请答“无”）",
@@ -540,6 +567,11 @@ class ApplicantProfile(BaseModel):
         """The Chinese question to ask when the field is missing."""
         info = cls.model_fields.get(name)
         return (info.description or f"请提供：{name}") if info else f"请提供：{name}"
+
+    @classmethod
+    def missing_fact_question(cls, name: str) -> str:
+        """The question for a missing fact, naming it: "研发人员数：贵单位专职研发…有多少人？"."""
+        return f"{cls.field_label(name)}：{cls.field_question(name)}"
 
     @classmethod
     def fields_help(cls) -> str:

@@ -32,8 +32,10 @@ from assistant.errors import RuleError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
-Kind = Literal["hard", "advisory", "reminder"]
-KINDS: tuple[str, ...] = ("hard", "advisory", "reminder")
+Kind = Literal["hard", "advisory", "reminder", "sufficient"]
+#: ``sufficient``: a shortcut the notice grants (已被认定为X的…免申即享/直接纳入/自动认定): met, it settles the
+#: open criteria (eligible unless a hard criterion is not met); unmet or unknown, it changes nothing.
+KINDS: tuple[str, ...] = ("hard", "advisory", "reminder", "sufficient")
 RuleStatus = Literal["draft", "reviewed"]
 STATUSES: tuple[str, ...] = ("draft", "reviewed")
 #: The note a ruling carries when it rests on any rule not yet reviewed by a person.
@@ -63,8 +65,9 @@ class Criterion:
     Attributes:
         id: stable rule id (unique across all rule files).
         kind: ``hard`` (not met → ineligible), ``advisory`` (一般要求/原则上: never ineligible, but unmet or
-            unknown leaves the ruling open) or ``reminder`` (materials/declarations: never asks; fails only
-            when the stated facts break it, e.g. 同时申报 both programmes).
+            unknown leaves the ruling open), ``reminder`` (materials/declarations: never asks; fails only
+            when the stated facts break it, e.g. 同时申报 both programmes) or ``sufficient`` (a shortcut such
+            as 免申即享: when met with certainty, the criteria still open do not hold the ruling back).
         description: one Chinese line.
         facts: profile fields the condition reads.
         condition: name of a function in :mod:`assistant.eligibility.conditions` (None for plain reminders).
@@ -77,6 +80,7 @@ class Criterion:
         certain: False when the drafter could not parse the clause with certainty: never ``not met``.
         reviewed_by: who reviewed (accepted/edited/added) the rule.
         reviewed_at: when (ISO date-time).
+        any_of: a group name shared by alternatives ("满足下列条件之一"): one met member meets them all.
     """
 
     id: str
@@ -93,6 +97,7 @@ class Criterion:
     certain: bool = True
     reviewed_by: str | None = None
     reviewed_at: str | None = None
+    any_of: str | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -117,7 +122,8 @@ class Programme:
         kinds = [c.kind for c in self.criteria]
         return {"id": self.id, "title": self.title, "notice": self.notice, "notice_id": self.notice_id,
                 "family": self.family, "hard": kinds.count("hard"), "advisory": kinds.count("advisory"),
-                "reminder": kinds.count("reminder")}
+                "reminder": kinds.count("reminder"), "sufficient": kinds.count("sufficient"),
+                "draft": sum(c.is_draft for c in self.criteria)}
 
 
 def _tuple_map(raw: Any, where: str) -> dict[str, tuple[Any, ...]]:
@@ -223,6 +229,7 @@ def _criterion(raw: dict[str, Any], defaults: dict[str, str], where: str) -> Cri
         when=_tuple_map(raw.get("when"), where), unless=_tuple_map(raw.get("unless"), where),
         confirm_question=raw.get("confirm_question"), reference=reference, status=status, certain=certain,
         reviewed_by=review.get("by"), reviewed_at=None if review.get("at") is None else str(review.get("at")),
+        any_of=None if raw.get("any_of") is None else str(raw.get("any_of")),
     )
 
 

@@ -193,12 +193,14 @@ class MatchService:
                            demoted=demoted, elapsed_ms=(time.perf_counter() - t0) * 1000)
 
     # ------------------------------------------------------------------ one programme
-    @staticmethod
-    def _programmes(rec: NoticeRecord) -> list[tuple[str, str]]:
-        """The programmes of a notice; a notice naming none is one programme (as rules are drafted)."""
+    def _programmes(self, rec: NoticeRecord) -> list[tuple[str, str]]:
+        """The programmes of a notice: the catalogue's; else those its rules were drafted under (a policy's
+        measures, ``<notice_id>-pN``); else the notice itself as one programme."""
         if rec.programmes:
             return [(str(p["id"]), str(p.get("name") or rec.title)) for p in rec.programmes]
-        return [(rec.notice_id, rec.title)]
+        drafted = sorted((pid, prog.title) for pid, prog in self.checker.rules.programmes.items()
+                         if pid.startswith(f"{rec.notice_id}-p") and pid[len(rec.notice_id) + 2:].isdigit())
+        return drafted or [(rec.notice_id, rec.title)]
 
     def _rule(self, row: ProgrammeMatch, sp: SourcedProfile) -> int:
         """Fill the row's verdict from the checker; returns how many failing criteria were demoted."""
@@ -274,7 +276,7 @@ class MatchService:
                 continue
             q = ApplicantProfile.field_question(f)
             out.append(MissingFact(f, ApplicantProfile.field_label(f), q))
-            asked.add(q)
+            asked.update({q, ApplicantProfile.missing_fact_question(f)})  # the checker asks "标签：问题"
         for q in res.questions:
             if q not in asked:
                 out.append(MissingFact(CONFIRM_FACT, "需对照原文确认的条款", q))

@@ -8,17 +8,9 @@ from typing import Any
 
 import pytest
 
-UPLOAD = """临海市2025年度科技型中小企业研发费用补助申报通知
+from tests.conftest import UPLOAD_NOTICE
 
-一、补助对象
-在临海市注册的科技型中小企业。
-
-二、补助标准
-按上年度研发费用增量的10%给予补助，单个企业最高补助50万元。
-
-三、申报时间
-申报截止时间为2025年9月30日。
-"""
+UPLOAD = UPLOAD_NOTICE
 STAFF_ONLY = [("GET", "/v1/feedback")]
 ADMIN_ONLY = [("GET", "/v1/feedback/export"), ("POST", "/v1/reindex"), ("DELETE", "/v1/notices/x.txt"),
               ("POST", "/v1/notices")]

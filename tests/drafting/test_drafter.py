@@ -136,3 +136,47 @@ def test_programme_scoping_by_marker_lines() -> None:
     assert ("value_in", str({"fact": "entity_type", "allowed": ["enterprise"]})) in ra
     assert ("value_in", str({"fact": "entity_type", "allowed": ["university"]})) not in ra
     assert ("is_true", str({"fact": "independent_legal_person"})) in ra
+
+
+@pytest.mark.parametrize("sentence, readings", [
+    ("在2022年5月1日至2022年12月31日期间新招用本地户籍人员的，给予补贴。",
+     [("date_on_or_after", {"fact": "hire_date", "date": "2022-05-01"}),
+      ("date_before", {"fact": "hire_date", "date": "2022-12-31", "inclusive": True})]),
+    ("对于2022年4月29日至2022年12月31日之间发生的新增贷款，给予贴息。",
+     [("date_on_or_after", {"fact": "loan_date", "date": "2022-04-29"}),
+      ("date_before", {"fact": "loan_date", "date": "2022-12-31", "inclusive": True})]),
+    ("需与劳动者签订6个月以上期限劳动合同。", [("at_least", {"fact": "labour_contract_months", "threshold": 6})]),
+    ("申报项目实施地在新区，并已开工建设。",
+     [("place_in_area", {"fact": "project_place", "area": "雄安新区"}), ("is_true", {"fact": "project_started"})]),
+    ("企业2024年4月1日前三年内不得发生因违反海关、税收有关法律法规的行政处罚行为。",
+     [("is_false", {"fact": "recent_administrative_penalty"})]),
+    ("设备购置时间应在2023年3月2日以后。",
+     [("date_on_or_after", {"fact": "equipment_purchase_date", "date": "2023-03-02"})]),
+    ("生产产品在首批三类产品（衬衫、西服、皮鞋）范围内。",
+     [("text_matches_any", {"fact": "industry", "keywords": ["衬衫", "西服", "皮鞋"]})]),
+])
+def test_clauses_of_the_grown_vocabulary(sentence: str, readings: list[tuple[str, dict[str, Any]]]) -> None:
+    got = [(r.condition, r.params) for r in RuleDrafter().read(
+        sentence, ProgrammeRef("p", "某项目", "n", region="雄安新区", year=2024))]
+    for expected in readings:
+        assert expected in got, got
+
+
+def test_alternatives_under_a_heading_form_a_group_met_by_any_one() -> None:
+    from tests.drafting.conftest import make_chunk
+
+    head = ("二、申报条件", "（三）财务指标应满足下列条件之一：")
+    chunks = [make_chunk("doc-a", 0, ("二、申报条件", "（一）"), "（一）申请企业须在新区注册。"),
+              make_chunk("doc-a", 1, (*head, "1."), "1.上年度营业收入不低于5000万元；"),
+              make_chunk("doc-a", 2, (*head, "2."), "2.近两年研发投入合计不低于4000万元；")]
+    prog = ProgrammeRef("doc-a", "某库", "doc-a", region="雄安新区", year=2024)
+    data = RuleDrafter().run(chunks, prog).to_rule_file("a.md", "某通知")
+    alts = [c for c in data["programmes"][0]["criteria"] if c.get("any_of")]
+    assert len(alts) == 2 and len({c["any_of"] for c in alts}) == 1 and not any(c["certain"] for c in alts)
+    checker = EligibilityChecker(RuleBook({p.id: p for p in load_rule_data(data)}))
+    base = {"registered_place": "容城县"}
+    one = ApplicantProfile.from_facts({**base, "annual_revenue_wan": 6000, "rd_investment_wan": 100})
+    assert checker.run("doc-a", one).verdict == "eligible"
+    none = ApplicantProfile.from_facts({**base, "annual_revenue_wan": 100, "rd_investment_wan": 100})
+    assert checker.run("doc-a", none).verdict == "needs_info"  # alternatives are never certain enough to rule out
+    assert checker.run("doc-a", ApplicantProfile.from_facts({"registered_place": "保定市"})).verdict == "ineligible"

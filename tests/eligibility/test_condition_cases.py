@@ -29,5 +29,10 @@ def test_every_new_condition_has_cases_on_both_sides() -> None:
     for c in CASES:
         by_condition.setdefault(c["condition"], set()).add(c["expect"])
     for name in ("registered_in_area", "place_in_area", "years_since_at_least", "holds_qualification",
-                 "lacks_qualification", "text_matches_any", "no_talent_programme"):
+                 "lacks_qualification", "text_matches_any", "no_talent_programme", "date_on_or_after"):
         assert {"met", "not_met"} <= by_condition[name], name
+
+
+def test_holds_recognition_is_never_not_met() -> None:
+    """Naming other recognitions does not rule a shortcut out: it only stays unknown."""
+    assert not any(c["expect"] == "not_met" for c in CASES if c["condition"] == "holds_recognition")

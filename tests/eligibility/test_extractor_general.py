@@ -54,3 +54,23 @@ def test_the_programme_list_is_input_data(fx: FactExtractor) -> None:
     ex = FactExtractor(programmes=vocab).run("我们能报雄安工坊试点产品吗")
     assert ex.programme_id == "xa-workshop"
     assert fx.run("我们能报雄安工坊试点产品吗").programme_id is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("我们去年已被认定为省级工业设计中心了，还要申报吗", {"recognitions": ["省级工业设计中心"]}),
+    ("我们被一家上市公司控股70%", {"related_to_recognized_enterprise": True}),
+    ("我们被一家高新技术企业持股30%", {"related_to_recognized_enterprise": False}),
+    ("2023年因为漏税被税务局处罚过", {"recent_administrative_penalty": True}),
+    ("2019年被海关罚款过一次", {"recent_administrative_penalty": False}),
+    ("生产线设备是2023年5月购置的，已经投入使用", {"equipment_purchase_date": "2023-05",
+                                                 "equipment_in_use": True}),
+    ("我们是做羽绒服的工厂", {"industry": "羽绒服"}),
+    ("2022年9月新招了5名雄县户籍的工人，签了2年劳动合同", {"hire_date": "2022-09", "hire_hukou_place": "雄县",
+                                                     "labour_contract_months": 24}),
+    ("2022年7月在银行提款了一笔贷款，一直正常纳税", {"loan_date": "2022-07", "tax_compliant": True}),
+])
+def test_facts_of_the_grown_vocabulary(question: str, expected: dict[str, Any], fx: FactExtractor) -> None:
+    facts = fx.run(question).facts
+    for key, value in expected.items():
+        assert facts.get(key) == value, (key, facts)
+    ApplicantProfile.from_facts(facts)  # every extracted fact is a valid profile value

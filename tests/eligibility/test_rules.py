@@ -106,8 +106,9 @@ def test_needs_info_asks_exactly_the_missing_facts() -> None:
         ApplicantProfile.from_facts({"degree": "doctor"}))
     assert result.verdict == "needs_info"
     assert result.missing_facts == ["gender", "birth_year"]
-    assert result.questions == [ApplicantProfile.field_question("gender"),
-                                ApplicantProfile.field_question("birth_year")]
+    assert result.questions == [ApplicantProfile.missing_fact_question("gender"),
+                                ApplicantProfile.missing_fact_question("birth_year")]
+    assert result.questions[0].startswith("性别：")  # the fact is asked for by its Chinese name
 
 
 def test_result_json_shape() -> None:

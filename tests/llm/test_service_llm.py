@@ -48,7 +48,7 @@ def test_fact_question_through_the_service(corpus_settings: Settings) -> None:
                   cite("研发费用在单位财务系统中独立核算", "研发费用须在单位财务系统中独立核算。"))
         record = llm_service(corpus_settings, stub).ask("产业前瞻与关键技术项目对研发费用的核算有什么规定？")
     first, second = stub.received
-    assert sorted(first.tool_names) == ["check_eligibility", "search_clauses"]
+    assert sorted(first.tool_names) == ["check_eligibility", "match_programmes", "search_clauses"]
     tool_msg, = second.messages("tool")
     clause_texts = [t for _, t in tool_clauses(second.body)]
     assert clause_texts and all(re.sub(r"\s+", "", t) in CORPUS_TEXT for t in clause_texts)

@@ -54,7 +54,7 @@ def match_world(tmp_path_factory: pytest.TempPathFactory) -> MatchWorld:
         records += recs
         chunks += file_chunks
     rules_dir = tmp_path_factory.mktemp("match-rules") / "rules"
-    load_benchmark("_match_world").draft_rules(chunks, rules_dir)
+    load_benchmark("_match_world").draft_rules(records, chunks, rules_dir)
     return MatchWorld(NoticeRegistry(records), EligibilityChecker(load_rules(RULES_DIR, rules_dir)), rules_dir)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EMBED_CACHE, ROOT, load_benchmark, make_settings
+from tests.conftest import EMBED_CACHE, ROOT, UPLOAD_NOTICE, load_benchmark, make_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or next(
@@ -36,17 +36,7 @@ pytestmark = [
                        reason="Debian chromium/chromium-driver not installed (`make browser` installs them)"),
 ]
 
-UPLOAD = """临海市2025年度科技型中小企业研发费用补助申报通知
-
-一、补助对象
-在临海市注册的科技型中小企业。
-
-二、补助标准
-按上年度研发费用增量的10%给予补助，单个企业最高补助50万元。
-
-三、申报时间
-申报截止时间为2025年9月30日。
-"""
+UPLOAD = UPLOAD_NOTICE
 
 
 def _corpus_digest(path: Path) -> str:

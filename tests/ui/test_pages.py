@@ -11,6 +11,7 @@ import pytest
 
 from assistant.feedback import FeedbackStore
 from assistant.index.store import IndexSnapshot
+from tests.conftest import UPLOAD_NOTICE
 from tests.ui.conftest import login_as
 
 HAIBIN = "海滨市2025年度科技创新券项目申报指南"
@@ -185,17 +186,7 @@ def test_viewer_opens_at_a_cited_section_from_the_link(make_app: Callable, fixtu
 
 
 # -- 公告管理 ---------------------------------------------------------------------------------------
-NEW_NOTICE = """临海市2025年度科技型中小企业研发费用补助申报通知
-
-一、补助对象
-在临海市注册的科技型中小企业。
-
-二、补助标准
-按上年度研发费用增量的10%给予补助，单个企业最高补助50万元。
-
-三、申报时间
-申报截止时间为2025年9月30日。
-"""
+NEW_NOTICE = UPLOAD_NOTICE
 
 
 def test_admin_upload_keeps_good_files_and_survives_bad_ones(make_app: Callable, own_fixture_index) -> None:

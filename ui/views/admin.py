@@ -1,4 +1,5 @@
-"""公告管理: the indexed notices, uploading new ones (ingested with a progress bar), re-indexing, feedback."""
+"""公告管理: the indexed notices, uploading new ones (ingested with a progress bar), re-indexing, rule review,
+feedback."""
 
 from __future__ import annotations
 
@@ -118,6 +119,48 @@ def _feedback_section() -> None:
                            help=EXPORT_HELP)
 
 
+KIND_NAMES = {"hard": "硬性条件", "advisory": "一般要求", "reminder": "提醒", "sufficient": "便捷通道"}
+
+
+def _rule_review_section() -> None:
+    """Drafted rules per notice, with accept / edit params / reject / add (DraftRuleStore does the work)."""
+    st.subheader("规则审核")
+    store = state.draft_store()
+    with state.user_errors():
+        notices = store.notices()
+        if not notices:
+            st.info("还没有起草的规则：提出资格问题或运行 `shenbao rules draft` 后会自动起草。")
+            return
+        nid = st.selectbox("通知", notices, key="review_notice")
+        rows = store.rows(nid)
+        st.dataframe(pd.DataFrame([
+            {"规则": r["id"], "项目": r["programme"], "类型": KIND_NAMES.get(r["kind"], r["kind"]),
+             "状态": "已审核" if r["status"] == "reviewed" else ("草稿" if r["certain"] else "草稿·待确认"),
+             "条件": r["condition"], "参数": present.json_text(r["params"]), "章节": r["section"],
+             "原文": r["quote"], "审核人": r["reviewed_by"], "审核时间": r["reviewed_at"]}
+            for r in rows]), hide_index=True, width="stretch")
+        login = access.current()
+        who = st.text_input("审核人", value=login.username if login else "", key="review_by")
+        rule_id = st.selectbox("规则", [r["id"] for r in rows], key="review_rule")
+        c1, c2 = st.columns(2)
+        if c1.button("接受", key="review_accept"):
+            store.accept(nid, rule_id, who)
+            st.success(f"规则 {rule_id} 已接受。")
+        if c2.button("驳回", key="review_reject"):
+            store.reject(nid, rule_id, who)
+            st.success(f"规则 {rule_id} 已驳回。")
+        params = st.text_area("修改参数（JSON 对象）", key="review_params", placeholder='{"threshold": 300}')
+        if st.button("修改参数并接受", key="review_edit"):
+            store.edit(nid, rule_id, who, params=present.parse_json_object(params, "参数"))
+            st.success(f"规则 {rule_id} 已修改并接受。")
+        programme = st.selectbox("新增规则所属项目", sorted({r["programme_id"] for r in rows}), key="review_prog")
+        added = st.text_area("新增规则（JSON：id、kind、description、condition、params、reference.section/quote）",
+                             key="review_add")
+        if st.button("新增", key="review_add_btn"):
+            store.add(nid, programme, present.parse_json_object(added, "新增规则"), who)
+            st.success("规则已新增。")
+
+
 access.require("upload")
 st.title("公告管理")
 rows: list[dict[str, Any]] = []
@@ -140,4 +183,5 @@ with state.user_errors():
 _upload_section()
 _delete_section(rows)
 _reindex_section()
+_rule_review_section()
 _feedback_section()
