@@ -60,5 +60,12 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, fixture_corpu
     assert index.store.count() == report.chunks
     results = HybridRetriever(index).run("申报截止时间", k=3)
     assert results and results[0].score > 0
+    # the routed path filters the server's vectors to the routed notice (a `where` on doc_id)
+    from assistant.routing import routed_retriever
+
+    routed = routed_retriever(HybridRetriever(index))
+    decision = routed.router.run("海滨市科技创新券的额度最高多少？")
+    found = routed.run("海滨市科技创新券的额度最高多少？", k=3, decision=decision)
+    assert decision.routed and found and {r.chunk.doc_id for r in found} <= set(decision.doc_ids)
     again = IndexBuilder(settings).run()
     assert again.embedded == 0
