@@ -39,6 +39,23 @@ def _places() -> dict[str, list[str]]:
     return {k: list(v) for k, v in data.items()}
 
 
+_FACTS_CACHE: dict[int, tuple[Sequence[Chunk], tuple[set[str], str, str]]] = {}
+
+
+def _corpus_facts(chunks: Sequence[Chunk]) -> tuple[set[str], str, str]:
+    """The corpus's years, regions and titles — read once per loaded index, not per question (a scan of
+    every clause costs ~0.1 s at 50k clauses)."""
+    hit = _FACTS_CACHE.get(id(chunks))
+    if hit is not None and hit[0] is chunks:
+        return hit[1]
+    facts = ({str(c.metadata.get("year", "")) for c in chunks},
+             " ".join(sorted({str(c.metadata.get("region", "")) for c in chunks})),
+             " ".join(sorted({c.title for c in chunks})))
+    _FACTS_CACHE.clear()  # one live index at a time
+    _FACTS_CACHE[id(chunks)] = (chunks, facts)
+    return facts
+
+
 @dataclass(frozen=True)
 class CoverageDecision:
     """Whether to refuse, and why (for logs and the report)."""
@@ -68,7 +85,7 @@ class CoverageGate:
         place = self._foreign_issuer(question, corpus_chunks)
         if place:
             return CoverageDecision(True, f"programme of {place}, which no indexed notice covers")
-        years = {str(c.metadata.get("year", "")) for c in corpus_chunks}
+        years = _corpus_facts(corpus_chunks)[0]
         for y in _YEAR_OF_PROGRAMME.findall(question):
             if y not in years:
                 return CoverageDecision(True, f"year {y} not covered")
@@ -110,8 +127,7 @@ class CoverageGate:
     @staticmethod
     def _foreign_issuer(question: str, chunks: Sequence[Chunk]) -> str | None:
         """A place named as issuer of the asked programme that no indexed notice comes from."""
-        regions = " ".join(sorted({str(c.metadata.get("region", "")) for c in chunks}))
-        titles = " ".join(sorted({c.title for c in chunks}))
+        _, regions, titles = _corpus_facts(chunks)
         places = _places()
         for group in ("provinces", "jiangsu_cities", "other_cities", "national"):
             for p in places[group]:
