@@ -112,6 +112,11 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+# what a ruling question says besides naming a notice: who asks, the verb, particles, punctuation
+_CONTENT = re.compile(r"我们|我司|我单位|本单位|我公司|本公司|我院|我校|我|本人|能否|能不能|可不可以|可否|可以|是否|还能|能|"
+                      r"申报|申请|报名|参加|牵头|项目|这个|那个|该|吗|么|呢|吧|啊|的|了|[^\u4e00-\u9fff]")
+
+
 def _title_score(question: str, title: str) -> float:
     core = _GENERIC.sub("", re.sub(r"[\s“”\"《》（）()、，,：:]", "", title))
     tb = _bigrams(core)
@@ -134,6 +139,9 @@ def scope_programmes(question: str, session: Any, registry: Any, retrieved: Sequ
         The scope; ``programme_ids`` empty when no notice with rules is in view.
     """
     progs = rulebook.programmes
+    session_pid = getattr(session, "programme_id", None) if session is not None else None
+    if not _CONTENT.sub("", re.sub(r"\s+", "", question)) and session_pid not in progs:
+        return ProgrammeScope([])  # "我们能申报吗？" naming nothing, with nothing under discussion: ask, not rule
     by_notice: dict[str, list[str]] = {}
     for pid, p in progs.items():
         if any(c.kind in ("hard", "advisory", "sufficient") for c in p.criteria):
@@ -155,6 +163,10 @@ def scope_programmes(question: str, session: Any, registry: Any, retrieved: Sequ
         return ProgrammeScope([], considered=ranked)
     nid = with_rules[0]
     q = re.sub(r"\s+", "", question)
+    if (session_pid in progs and progs[session_pid].notice_id != nid
+            and _title_score(q, progs[by_notice[nid][0]].notice) < 0.34):
+        # a follow-up ("我们是海州区的企业。") that names no other notice stays on the one under discussion
+        return ProgrammeScope([session_pid], progs[session_pid].notice_id, True, considered=ranked)
     sections: dict[str, float] = {}
     for rank, r in enumerate(retrieved[:TOP_CLAUSES]):
         sections.setdefault(r.chunk.section, 1.0 / (rank + 1))
