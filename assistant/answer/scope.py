@@ -166,7 +166,7 @@ def scope_programmes(question: str, session: Any, registry: Any, retrieved: Sequ
     if (session_pid in progs and progs[session_pid].notice_id != nid
             and _title_score(q, progs[by_notice[nid][0]].notice) < 0.34):
         # a follow-up ("我们是海州区的企业。") that names no other notice stays on the one under discussion
-        return ProgrammeScope([session_pid], progs[session_pid].notice_id, True, considered=ranked)
+        return ProgrammeScope([str(session_pid)], progs[str(session_pid)].notice_id, True, considered=ranked)
     sections: dict[str, float] = {}
     for rank, r in enumerate(retrieved[:TOP_CLAUSES]):
         sections.setdefault(r.chunk.section, 1.0 / (rank + 1))
