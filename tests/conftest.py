@@ -56,6 +56,15 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's default data dir is its own empty temp dir: the user's real data dir (an index, drafted rules
+    from an earlier `make run`) never leaks into a test, nor does one test's drafts into another's."""
+    monkeypatch.setenv("SHENBAO_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+    if not os.environ.get("SHENBAO_EMBED_CACHE"):
+        monkeypatch.setenv("SHENBAO_EMBED_CACHE", str(EMBED_CACHE))
+
+
 def load_benchmark(name: str):  # type: ignore[no-untyped-def]
     """A script of ``benchmarks/`` imported as a module (the tests reuse its workload and server helpers)."""
     import importlib.util

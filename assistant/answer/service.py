@@ -131,7 +131,7 @@ class AnswerService:
                 ensure_drafts(self.settings.data_dir, index.snapshot, self.registry())
             except Exception as exc:  # a read-only data dir or an odd index: rule on what is stored
                 log.warning("drafting skipped: %s", type(exc).__name__)
-            self._checker = EligibilityChecker(default_rules())
+            self._checker = EligibilityChecker(default_rules(self.settings.data_dir))
             self._checker_for = index
         return self._checker
 

@@ -229,7 +229,8 @@ def apply_override(records: list[NoticeRecord], entry: FileEntry | None) -> list
             rec.title = doc.title
             if i > 0 and doc.programmes and doc.title != records[0].title:
                 rec.parent = None  # a guide of its own (the file bundles several), not an attachment
-            rec.programmes = [{"id": p, "name": p, "conditions_heading": None, "quote": ""} for p in doc.programmes]
+            rec.programmes = [{"id": p, "name": doc.programme_name(p), "conditions_heading": None, "quote": ""}
+                              for p in doc.programmes]
             if doc.contacts:
                 rec.contacts = [_override_contact(c) for c in doc.contacts]
         if i > 0:

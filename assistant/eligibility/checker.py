@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from assistant.eligibility.conditions import get_condition
@@ -213,11 +214,17 @@ class EligibilityChecker:
         return result("unknown", [f for f in crit.facts if getattr(p, f) is None] or [CONFIRM_FACT])
 
 
-def default_rules() -> RuleBook:
-    """The seed rules plus the reviewed/drafted rules in the data dir (``<data_dir>/rules``), seeds overriding."""
-    from assistant.config import get_settings
+def default_rules(data_dir: Path | None = None) -> RuleBook:
+    """The seed rules plus the reviewed/drafted rules in the data dir (``<data_dir>/rules``), seeds overriding.
 
-    return load_rules(RULES_DIR, get_settings().data_dir / "rules")
+    Args:
+        data_dir: whose drafted rules; None → the configured data dir (``SHENBAO_DATA_DIR``).
+    """
+    if data_dir is None:
+        from assistant.config import get_settings
+
+        data_dir = get_settings().data_dir
+    return load_rules(RULES_DIR, data_dir / "rules")
 
 
 _WS = re.compile(r"\s+")

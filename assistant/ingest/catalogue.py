@@ -22,6 +22,13 @@ class DocumentEntry:
     start_exact: bool = False
     programmes: tuple[str, ...] = ()
     contacts: tuple[dict[str, Any], ...] = ()
+    programme_names: tuple[tuple[str, str], ...] = ()  # (id, name as the notice prints it), when given
+
+    def programme_name(self, programme_id: str) -> str:
+        """The programme's name as the override gives it (``{id: 名称}``); else the document's title when it
+        opens that one programme, else the id."""
+        default = self.title if len(self.programmes) == 1 else programme_id
+        return dict(self.programme_names).get(programme_id, default)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,9 @@ class NoticeCatalogue:
                 docs = tuple(
                     DocumentEntry(doc_id=d["id"], title=d["title"], start=str(d["start"]),
                                   start_exact=bool(d.get("start_exact", False)),
-                                  programmes=tuple(d.get("programmes") or ()),
-                                  contacts=tuple(d.get("contacts") or ()))
+                                  programmes=tuple(_programme_ids(d.get("programmes"))),
+                                  contacts=tuple(d.get("contacts") or ()),
+                                  programme_names=tuple(_programme_names(d.get("programmes"))))
                     for d in raw["documents"]
                 )
                 files[name] = FileEntry(
@@ -90,6 +98,16 @@ class NoticeCatalogue:
             if programme_id in d.programmes:
                 return f, d
         return None
+
+
+def _programme_ids(items: Any) -> list[str]:
+    """Programme ids of an override entry: each item an id, or ``{id: 名称}``."""
+    return [str(next(iter(p))) if isinstance(p, dict) else str(p) for p in items or ()]
+
+
+def _programme_names(items: Any) -> list[tuple[str, str]]:
+    """(id, name) of the items written ``{id: 名称}`` (the name routing matches a question against)."""
+    return [(str(k), str(v)) for p in items or () if isinstance(p, dict) for k, v in p.items()]
 
 
 def guess_year(text: str) -> int | None:

@@ -220,7 +220,12 @@ class AgentAnswerer:
     def _eligibility(self, ledger: ToolLedger, facts: Mapping[str, Any]) -> EligibilityCheckTool:
         if self.eligibility_tool is not None:
             return EligibilityCheckTool(ledger, facts, inner=self.eligibility_tool)
-        return EligibilityCheckTool.make(ledger, facts)
+        try:  # the service's checker rules with its own data dir's drafts
+            checker = getattr(self.service, "checker", None)
+        except Exception as exc:  # no index to draft from: the default rules
+            log.debug("service checker unavailable (%s)", type(exc).__name__)
+            checker = None
+        return EligibilityCheckTool.make(ledger, facts, checker=checker)
 
     def _invoke_reply(self, llm: Any, messages: list[BaseMessage]) -> AIMessage:
         reply = llm.invoke(messages)

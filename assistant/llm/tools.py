@@ -152,13 +152,20 @@ class EligibilityCheckTool:
         self.inner = inner
 
     @classmethod
-    def make(cls, ledger: ToolLedger, known_facts: Mapping[str, Any] | None = None) -> EligibilityCheckTool:
-        """Wrap ``assistant.eligibility.tool.make_eligibility_tool()`` if it exists, else the checker API."""
+    def make(cls, ledger: ToolLedger, known_facts: Mapping[str, Any] | None = None,
+             checker: Any = None) -> EligibilityCheckTool:
+        """Wrap ``assistant.eligibility.tool.make_eligibility_tool(checker)`` if it exists, else the checker API.
+
+        Args:
+            ledger: records every ruling returned.
+            known_facts: the session's applicant facts.
+            checker: the answering service's checker (its data dir's drafted rules); None → the default rules.
+        """
         inner = None
         try:
             from assistant.eligibility.tool import make_eligibility_tool
 
-            inner = make_eligibility_tool()
+            inner = make_eligibility_tool(checker)
         except Exception as exc:  # no tool module, or its rules fail to load: the checker API reports it
             log.debug("no eligibility tool (%s); using the checker API", type(exc).__name__)
         return cls(ledger, known_facts, inner)

@@ -143,12 +143,10 @@ class MatchService:
     def checker(self) -> EligibilityChecker:
         """The eligibility checker (rules loaded at first use)."""
         if self._checker is None:
-            if self._settings is None:
-                self._checker = EligibilityChecker()
-            else:  # the seed rules plus the drafted/reviewed rules of these settings' data dir
-                from assistant.eligibility.rules import RULES_DIR, load_rules
+            from assistant.eligibility.checker import default_rules
 
-                self._checker = EligibilityChecker(load_rules(RULES_DIR, self._settings.data_dir / "rules"))
+            # the seed rules plus the drafted/reviewed rules of these settings' data dir
+            self._checker = EligibilityChecker(default_rules(self._settings.data_dir if self._settings else None))
         return self._checker
 
     def run(self, profile: ProfileInput, today: dt.date | str | None = None,

@@ -49,7 +49,7 @@ def test_apikey_commands(env_data_dir: Path, capsys: pytest.CaptureFixture[str],
     assert key.startswith("sbk_")
     key_id = key.split("_")[1]
     code, out, _ = _run(capsys, monkeypatch, ["apikey", "list"])
-    assert code == 0 and key_id in out and "Open WebUI" in out and key not in out and key.split("_")[2] not in out
+    assert code == 0 and key_id in out and "Open WebUI" in out and key not in out and key.split("_", 2)[2] not in out
     code, out, _ = _run(capsys, monkeypatch, ["apikey", "revoke", key_id])
     assert code == 0
     code, out, _ = _run(capsys, monkeypatch, ["apikey", "list"])

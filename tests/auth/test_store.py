@@ -79,7 +79,7 @@ def test_add_passwd_role_remove(store: AuthStore) -> None:
 def test_api_keys_are_stored_as_digests_and_can_be_revoked(store: AuthStore) -> None:
     key, rec = store.create_key("staff", "Open WebUI")
     assert key.startswith(f"sbk_{rec.key_id}_") and rec.role is Role.STAFF
-    assert key.encode() not in store.path.read_bytes() and key.split("_")[2].encode() not in store.path.read_bytes()
+    assert key.encode() not in store.path.read_bytes() and key.split("_", 2)[2].encode() not in store.path.read_bytes()
     assert store.verify_key(key).key_id == rec.key_id
     assert [k.label for k in store.api_keys()] == ["Open WebUI"]
     for bad in ("", "sk-123", key[:-1] + ("A" if key[-1] != "A" else "B"), key + "x", f"sbk_{rec.key_id}_" + "A" * 43):
