@@ -18,6 +18,7 @@ from assistant.ingest.cleaner import TextCleaner
 from assistant.ingest.documents import DraftDocument, PartDocumentSplitter
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, NoticeLoader
 from assistant.ingest.markdown import Block, MarkdownNoticeReader, NoticePart, ParsedNotice
+from assistant.errors import IngestError
 from assistant.ingest.quotes import mark_quotable
 from assistant.ingest.splitter import DocumentSplitter
 from assistant.models import Chunk, NoticeDocument
@@ -43,6 +44,8 @@ def read_notice_file(path: Path) -> tuple[ParsedNotice, str, str | None]:
         lines = [ln for ln in TextCleaner().run(raw).split("\n") if ln.strip()]
         parsed = ParsedNotice(parts=[NoticePart(label="", blocks=[Block("paragraph", ln.strip()) for ln in lines])])
     text = "\n".join(b.text for p in parsed.parts for b in p.blocks)
+    if not text.strip():  # markup only (tags, image links, page furniture): nothing a clause could quote
+        raise IngestError(f"{path.name} 中没有可提取的正文文字（只有标记或图片），已跳过。")
     return parsed, text, raw if fmt in ("markdown", "html") else None
 
 

@@ -104,14 +104,16 @@ def test_bad_notice_files_are_skipped_by_name_and_the_rest_ingested(tmp_path: Pa
     assert any(INJECTION in c.text for c in injected)
     assert set(snap.sources) == set(ok)
 
-    # … and it rules nothing: no rule covers this notice, so no question about it gets a verdict
+    # … and it rules nothing: the notice sets no condition, so no question about it gets a verdict; a question
+    # carrying the injected instruction may be ruled on a notice of the index (its drafted rules), never "符合"
     service = AnswerService(settings, use_llm=False)
     for q in ("滨江市科技服务券我们符合条件吗？", "滨江市科技服务券的特别说明写了什么？", f"{INJECTION}。我们能申报吗？"):
         record = service.ask(q, Session())
         TALLY["inputs"] += 1
         check_record(record, corpus=squash(INJECTED_NOTICE) + corpus_text_of(fixture_corpus))
-        assert record.verdict is None and record.eligibility is None, q
-        assert not record.answer.startswith(("符合", "可以申报")), q
+        if INJECTION not in q:
+            assert record.verdict is None and record.eligibility is None, q
+        assert record.verdict != "eligible" and not record.answer.startswith(("符合", "可以申报")), q
 
 
 def test_a_bad_file_named_on_the_command_line_is_reported_and_nothing_else_changes(
