@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, SHARED_CACHE, machine, machine_md, write_results  # noqa: E402
+from _common import ROOT, SHARED_CACHE, machine, machine_md, write_results
 
 COMPARED = ("answer", "contexts", "citations", "verdict", "refused")
 

@@ -12,13 +12,13 @@ import hashlib
 import re
 from pathlib import Path
 
+from assistant.errors import IngestError
 from assistant.ingest.catalogue import DocumentEntry, FileEntry, NoticeCatalogue, guess_region, guess_year
 from assistant.ingest.chunker import ClauseChunker
 from assistant.ingest.cleaner import TextCleaner
 from assistant.ingest.documents import DraftDocument, PartDocumentSplitter
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, NoticeLoader
 from assistant.ingest.markdown import Block, MarkdownNoticeReader, NoticePart, ParsedNotice
-from assistant.errors import IngestError
 from assistant.ingest.quotes import mark_quotable
 from assistant.ingest.splitter import DocumentSplitter
 from assistant.models import Chunk, NoticeDocument
