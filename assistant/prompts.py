@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from assistant import yamlio
 from assistant.errors import PromptError
 
 PROMPT_SUFFIXES = (".md", ".txt")
@@ -100,7 +101,7 @@ class PromptTemplateFile:
         if not m:
             raise PromptError(f"提示词“{name}”缺少开头的 YAML 声明（--- variables: [...] ---）。")
         try:
-            meta = yaml.safe_load(m.group(1) or "") or {}
+            meta = yamlio.safe_load(m.group(1) or "") or {}
         except yaml.YAMLError:
             raise PromptError(f"提示词“{name}”的 YAML 声明无法解析。") from None
         if not isinstance(meta, dict):

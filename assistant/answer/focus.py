@@ -34,12 +34,16 @@ class DocumentFocus:
 
     chunks: Sequence[Chunk]
     _docs: dict[str, tuple[str, str, set[str]]] = field(default_factory=dict, init=False)
+    _regions: frozenset[str] = field(default=frozenset(), init=False)
+    _asked: tuple[str, frozenset[str]] = field(default=("", frozenset()), init=False)
 
     def __post_init__(self) -> None:
+        # built once per index (the answering service keeps one per loaded index), not per question
         for c in self.chunks:
             if c.doc_id not in self._docs:
                 region = str(c.metadata.get("region", ""))
                 self._docs[c.doc_id] = (c.title, region, _title_phrases(c.title))
+        self._regions = frozenset(r for _, r, _ in self._docs.values())
 
     @staticmethod
     def regions_named(question: str, regions: set[str]) -> set[str]:
@@ -58,11 +62,19 @@ class DocumentFocus:
 
     def region_conflicts(self, question: str, chunk: Chunk) -> bool:
         """The question names a city and the chunk's document belongs to another city."""
-        regions = {r for _, r, _ in self._docs.values()}
-        asked = self.regions_named(question, regions)
+        cities = self._cities_named(question)
         region = str(chunk.metadata.get("region", ""))
-        cities = {r for r in asked if r.endswith("市")}
         return bool(cities) and region.endswith("市") and region not in cities
+
+    def _cities_named(self, question: str) -> frozenset[str]:
+        """The indexed cities the question names (remembered for the last question: its clauses are sorted by
+        this, one call per clause)."""
+        memo = self._asked  # one read: another session's thread may replace it meanwhile
+        if memo[0] != question or not question:
+            asked = self.regions_named(question, set(self._regions))
+            memo = (question, frozenset(r for r in asked if r.endswith("市")))
+            self._asked = memo
+        return memo[1]
 
     def title(self, doc_id: str) -> str:
         """The document's title."""

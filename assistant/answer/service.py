@@ -323,7 +323,7 @@ class AnswerService:
 
             snap = index.snapshot
             titles = {str(d.get("title")): name for name, src in snap.sources.items() for d in src.documents}
-            self._sources_cache = source_lookup(snap.source_texts(self.settings.data_dir), titles)
+            self._sources_cache = source_lookup(snap.lazy_source_texts(self.settings.data_dir), titles)
             self._sources_for = index
         return self._sources_cache
 
@@ -530,8 +530,11 @@ class AnswerService:
         if not retrieved and not doc_id:
             return None
         doc = doc_id or retrieved[0].chunk.doc_id
-        for c in self.retriever.index.chunks:
-            if c.doc_id == doc and ("联系电话" in c.text or "联系人" in c.section):
-                text = re.sub(r"\s+", " ", c.text).strip()
-                return f"《{c.title}》{c.section}：{text}"
+        index = self.retriever.index
+        # only that document's own clauses (contiguous in the index), not a scan of every clause
+        for a, b in index.doc_ranges([doc]):
+            for c in index.chunks[a:b]:
+                if c.doc_id == doc and ("联系电话" in c.text or "联系人" in c.section):
+                    text = re.sub(r"\s+", " ", c.text).strip()
+                    return f"《{c.title}》{c.section}：{text}"
         return None

@@ -60,7 +60,10 @@ def source_lookup(texts: Mapping[str, str], title_files: Mapping[str, str]) -> C
         if name is None or name not in texts:
             return None
         if name not in squashed:
-            squashed[name] = _squash(texts[name])
+            try:
+                squashed[name] = _squash(texts[name])
+            except KeyError:  # a lazily read text that is gone
+                return None
         return squashed[name]
 
     return source_of

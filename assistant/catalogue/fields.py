@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
-import yaml
-
+from assistant import yamlio
 from assistant.errors import InputError
 
 T = TypeVar("T")
@@ -420,7 +419,7 @@ _LEVEL3 = re.compile(r"^\d{1,2}\s*[.、．]\s*(?!\d)")
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str], tuple[str, ...]]:
-    data = yaml.safe_load(_REGIONS_FILE.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(_REGIONS_FILE.read_text(encoding="utf-8"))
     provinces = tuple((p["name"], p["short"]) for p in data["provinces"])
     suffixes = "|".join(re.escape(s) for s in data["suffixes"])
     below = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{suffixes})")

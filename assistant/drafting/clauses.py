@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant import yamlio
 from assistant.errors import RuleError
 from assistant.models import Chunk
 
@@ -37,7 +38,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, Any]:
         RuleError: the file is missing or not a YAML mapping.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"无法读取起草词表 {path}：{exc}。请检查文件是否存在且为合法 YAML。") from None
     if not isinstance(data, dict):

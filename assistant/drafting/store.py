@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from assistant import yamlio
 from assistant.eligibility.rules import check_params, load_rule_data, load_rules
 from assistant.errors import RuleError
 
@@ -55,7 +56,7 @@ class DraftRuleStore:
         if not p.is_file():
             raise RuleError(f"通知 {notice_id} 还没有起草的规则，请先运行 `shenbao rules draft {notice_id}`。")
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            data = yamlio.safe_load(p.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise RuleError(f"无法读取规则文件 {p}：{exc}。") from None
         if not isinstance(data, dict):

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from assistant import yamlio
 from assistant.eligibility.gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from assistant.errors import RuleError
 
@@ -60,7 +61,7 @@ class ProgrammeVocabulary:
     def load(cls, path: Path = ALIASES_PATH) -> ProgrammeVocabulary:
         """The vocabulary in a YAML file (default: the bundled hand aliases)."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yamlio.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise RuleError(f"无法读取项目别名表 {path}：{exc}。") from None
         return cls.from_data(data if isinstance(data, dict) else {})

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant import yamlio
 from assistant.errors import RuleError
 
 GAZETTEER_PATH = Path(__file__).resolve().parent / "gazetteer.yaml"
@@ -271,7 +272,7 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
         RuleError: when the file is missing or not valid YAML.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"无法读取地名表 {path}：{exc}。请检查文件是否存在且为合法 YAML。") from None
     if not isinstance(data, dict):

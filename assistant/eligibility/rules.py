@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant import yamlio
 from assistant.eligibility.conditions import get_condition
 from assistant.eligibility.profile import ApplicantProfile
 from assistant.errors import RuleError
@@ -252,7 +253,7 @@ def load_rule_file(path: Path) -> list[Programme]:
     """
     where = f"规则文件 {path.name}"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"无法读取{where}：{exc}。请检查文件是否存在且为合法 YAML。") from None
     return load_rule_data(data, where)

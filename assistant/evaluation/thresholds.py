@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from assistant import yamlio
 from assistant.errors import ConfigError
 
 _EVIDENCE = re.compile(r"^evidence_at_(\d+)$")
@@ -45,7 +46,7 @@ class ThresholdGate:
         if not path.exists():
             raise ConfigError(f"阈值文件不存在：{path}")
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ConfigError(f"阈值文件 {path} 不是合法的 YAML：{exc}") from None
         if not isinstance(raw, dict):

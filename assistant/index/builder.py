@@ -17,7 +17,14 @@ from typing import Any
 from assistant.config import Settings, get_settings
 from assistant.errors import IngestError, StoreError
 from assistant.index.bm25 import BM25Index
-from assistant.index.clause_index import bm25_path, embedding_units, index_text, make_embedder, make_store
+from assistant.index.clause_index import (
+    bm25_path,
+    embedding_units,
+    index_text,
+    legacy_bm25_path,
+    make_embedder,
+    make_store,
+)
 from assistant.index.embeddings import CachedEmbedder
 from assistant.index.store import IndexSnapshot, SourceEntry
 from assistant.ingest.catalogue import NoticeCatalogue
@@ -209,6 +216,7 @@ class IndexBuilder:
             live_chunks = [live[cid] for cid in live_ids]
             BM25Index([index_text(c) for c in live_chunks]).save(bm25_path(self.settings.data_dir),
                                                                    BM25Index.key(live_ids))
+            legacy_bm25_path(self.settings.data_dir).unlink(missing_ok=True)  # the old format's file, stale now
             new.save(self.settings.data_dir)  # the switch: from here on queries see the new index
             stale = set(old.chunks) - set(live) if old else set()
             if stale:

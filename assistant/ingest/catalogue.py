@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from assistant import yamlio
 from assistant.errors import IngestError
 
 
@@ -62,7 +63,7 @@ class NoticeCatalogue:
         if not path.exists():
             return cls()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yamlio.safe_load(path.read_text(encoding="utf-8")) or {}
             files = {}
             for name, raw in (data.get("files") or {}).items():
                 docs = tuple(

@@ -18,8 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant import yamlio
 from assistant.eligibility.gazetteer import load_gazetteer
 from assistant.eligibility.profile import ApplicantProfile, _enum_value
 from assistant.errors import InputError, ProfileError
@@ -122,7 +121,7 @@ def profile_from_facts(facts: Mapping[str, Any] | None, origin: str) -> SourcedP
 @lru_cache(maxsize=1)
 def load_record_fields(path: Path = FIELDS_FILE) -> dict[str, Any]:
     """The label table of company records."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "labels" not in data:
         raise ProfileError(f"企业信息字段表 {path} 格式有误（缺少 labels）。")
     return data

@@ -198,6 +198,17 @@ class NoticeRouter:
         self._of_doc = {d: f for f in self.families for d in f.doc_ids}
         self._region_set = {w for f in self.families for w in region_words(f.region)}
         self._regions = sorted({w for f in self.families for w in region_words(f.region)}, key=lambda w: (-len(w), w))
+        self._family_regions = [frozenset(region_words(f.region)) for f in self.families]
+        self._regions_of = {f.notice_id: w for f, w in zip(self.families, self._family_regions, strict=True)}
+        # each family's alias text, and a character-bigram inverted index over them: a question's pieces all
+        # start with a bigram of the question, so only families holding one of its bigrams can score, and a
+        # piece's families are among those holding each of its bigrams (no scan of every family per piece)
+        self._texts = [f.text for f in self.families]
+        postings: dict[str, list[int]] = {}
+        for k, text in enumerate(self._texts):
+            for bg in {text[i:i + 2] for i in range(len(text) - 1)}:
+                postings.setdefault(bg, []).append(k)
+        self._bigrams = {bg: frozenset(ks) for bg, ks in postings.items()}
 
     # -- building ----------------------------------------------------------------------------------
     @classmethod
@@ -216,8 +227,11 @@ class NoticeRouter:
         n = len(self.families)
         out: dict[str, float] = {}
         df: dict[str, int] = {}
-        for f in self.families:
-            text, covered, total = f.text, 0, 0.0
+        candidates: set[int] = set()
+        for i in range(len(q) - 1):
+            candidates |= self._bigrams.get(q[i:i + 2], frozenset())
+        for k in sorted(candidates):  # catalogue order, as a scan of every family would give
+            text, covered, total = self._texts[k], 0, 0.0
             for i in range(len(q) - 1):
                 # the longest piece starting here that this family's names hold; pieces inside an earlier one
                 # are skipped, overlapping ones kept ("雄安工业诊所": 雄安工 of 雄安工坊 does not hide 工业诊所)
@@ -233,11 +247,26 @@ class NoticeRouter:
                 if piece in self._region_set:
                     continue  # a region names a place, not a notice: the region filter reads it
                 if piece not in df:
-                    df[piece] = sum(1 for g in self.families if piece in g.text)
+                    df[piece] = self._piece_df(piece)
                 total += self.weight(len(piece)) * math.log(1 + n / df[piece])
             if total > 0:
-                out[f.notice_id] = total
+                out[self.families[k].notice_id] = total
         return out
+
+    def _piece_df(self, piece: str) -> int:
+        """How many families' alias texts hold ``piece`` (checked only in those holding all its bigrams)."""
+        holders: frozenset[int] | None = None
+        for i in range(len(piece) - 1):
+            ks = self._bigrams.get(piece[i:i + 2], frozenset())
+            holders = ks if holders is None else holders & ks
+            if not holders:
+                return 0
+        return sum(1 for k in holders or () if piece in self._texts[k])
+
+    def _words_of(self, family: NoticeFamily) -> frozenset[str]:
+        """The region words of a family (computed once per router)."""
+        words = self._regions_of.get(family.notice_id)
+        return words if words is not None else frozenset(region_words(family.region))
 
     @staticmethod
     def weight(length: int) -> float:
@@ -274,11 +303,12 @@ class NoticeRouter:
         """
         scores = self.scores(question)
         regions = self.regions_named(question)
-        in_region = [f for f in self.families if regions and set(region_words(f.region)) & regions]
+        in_region = [f for f, words in zip(self.families, self._family_regions, strict=True)
+                     if regions and words & regions]
         prev = [self._by_id[p] for p in previous if p in self._by_id]
         best = max(scores.values(), default=0.0)
         if best < self.min_score:
-            moved = regions and prev and not any(set(region_words(f.region)) & regions for f in prev)
+            moved = regions and prev and not any(self._words_of(f) & regions for f in prev)
             if moved and previous_question:
                 # "那南通的呢？": the previous question, asked of the named region
                 again = self.scores(previous_question)
@@ -301,7 +331,7 @@ class NoticeRouter:
         top = max((scores.get(f.notice_id, 0.0) for f in cands), default=0.0)
         fits = [f for f in cands if scores.get(f.notice_id, 0.0) >= top * self.tie_ratio]
         if regions:
-            fits = [f for f in fits if set(region_words(f.region)) & regions] or fits
+            fits = [f for f in fits if self._words_of(f) & regions] or fits
         explicit = {int(y) for y in _YEAR_NAMED.findall(question)}
         if explicit:
             fits = [f for f in fits if f.year in explicit] or fits

