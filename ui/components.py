@@ -74,8 +74,18 @@ def citation_cards(record: AnswerRecord) -> None:
             _viewer_link(c.notice, c.section)
 
 
-def programme_result(res: dict[str, Any]) -> None:
-    """One checker result: programme and verdict, the decisive clauses, the per-criterion table."""
+def earlier_citations(record: AnswerRecord) -> None:
+    """An earlier answer's quoted clauses: one collapsed expander holding one block (no card, link or
+    element per citation), so a rerun of a long conversation does not redraw every card."""
+    if not record.citations:
+        return
+    with st.expander(f"引用条款（{len(record.citations)}）", expanded=False):
+        st.markdown(present.citations_html(record.citations), unsafe_allow_html=True)
+
+
+def programme_result(res: dict[str, Any], latest: bool = True) -> None:
+    """One checker result: programme and verdict, the decisive clauses, the per-criterion table (for an
+    earlier answer: one HTML table in a collapsed expander instead of a dataframe)."""
     title = res.get("programme_title") or res.get("programme_id") or ""
     st.markdown(f"**{present.safe_html(str(title))}** — {present.verdict_label(res.get('verdict'))}",
                 unsafe_allow_html=True)
@@ -86,6 +96,12 @@ def programme_result(res: dict[str, Any]) -> None:
             line = (f"✗ {c.get('description', '')}：依据《{ref.get('notice', '')}》"
                     f"{ref.get('section', '')}：“{squash(str(ref.get('quote', '')))}”")
             st.markdown(present.safe_html(line), unsafe_allow_html=True)
+    if not latest:
+        table = present.criteria_html(res)
+        if table:
+            with st.expander("逐条核对", expanded=False):
+                st.markdown(table, unsafe_allow_html=True)
+        return
     rows = present.criteria_rows(res)
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -99,22 +115,22 @@ def follow_up_questions(questions: Sequence[str], lead: str) -> None:
             st.markdown(f"{i}. {present.safe_html(str(q))}", unsafe_allow_html=True)
 
 
-def eligibility_block(record: AnswerRecord) -> None:
+def eligibility_block(record: AnswerRecord, latest: bool = True) -> None:
     """The ruling: badge, per-programme criterion table with its clauses, and the follow-up questions."""
     elig = record.eligibility or {}
     verdict_badge(record.verdict)
     for res in elig.get("results", []) or []:
-        programme_result(res)
+        programme_result(res, latest)
     follow_up_questions(elig.get("questions") or [], "**请补充以下信息**（直接在下方回复即可）：")
 
 
-def answer_body(record: AnswerRecord) -> None:
+def answer_body(record: AnswerRecord, latest: bool = True) -> None:
     """An answer: the ruling block for eligibility answers, the text otherwise; then its notices."""
     if record.verdict:
         # the offline answer repeats the criteria the table shows: its first line is enough;
         # a model's answer is its own phrasing and is shown whole
         text(record.answer.split("\n", 1)[0] if record.mode == "offline" else record.answer)
-        eligibility_block(record)
+        eligibility_block(record, latest)
     else:
         text(record.answer)
     for n in record.notices:
@@ -127,11 +143,27 @@ def deadline_rows(files: Sequence[str] | None = None) -> list[present.DeadlineRo
     return present.deadline_rows(cat, dt.date.today(), files) if cat is not None else []
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _deadline_table(version: str, today: str, files: tuple[str, ...] | None) -> list[dict[str, str]]:
+    """The deadline table's rows, once per index version, day and file set (not per rerun and answer)."""
+    del version, today  # only the cache key (the rows are read from the live catalogue, for today)
+    return [r.as_row() for r in deadline_rows(files)]
+
+
+def deadline_table_rows(files: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """The rows of :func:`deadlines_table` (cached per index version and day)."""
+    try:
+        version = state.index_version()
+    except ShenbaoError:
+        return [r.as_row() for r in deadline_rows(files)]
+    return _deadline_table(version, dt.date.today().isoformat(), tuple(files) if files is not None else None)
+
+
 def deadlines_table(files: Sequence[str] | None = None) -> None:
     """The deadlines of the catalogued notices (or of the given files): 已截止 / 剩余N天."""
-    rows = deadline_rows(files)
+    rows = deadline_table_rows(files)
     if rows:
-        st.dataframe(pd.DataFrame([r.as_row() for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     elif files is None:
         st.caption("公告目录中没有截止时间。")
 
@@ -139,10 +171,9 @@ def deadlines_table(files: Sequence[str] | None = None) -> None:
 def cited_files(record: AnswerRecord) -> list[str]:
     """The notice files the citations of an answer come from."""
     try:
-        snap = state.index().snapshot
+        by_title = state.title_files()
     except ShenbaoError:
         return []
-    by_title = present.title_files(snap)
     return list(dict.fromkeys(by_title[c.notice] for c in record.citations if c.notice in by_title))
 
 
@@ -192,14 +223,21 @@ def answer_meta(record: AnswerRecord) -> None:
     st.caption(f"{present.record_mode_label(record.mode)} · {record.latency_ms:.0f} ms")
 
 
-def render_answer(question: str, record: AnswerRecord, turns: Sequence[str], key: str) -> None:
-    """Everything under one answer: body, citations, deadlines of the cited notices, meta, feedback."""
-    answer_body(record)
-    citation_cards(record)
-    files = cited_files(record)
-    if files and deadline_rows(files):
-        with st.expander("相关公告的申报截止时间"):
-            deadlines_table(files)
+def render_answer(question: str, record: AnswerRecord, turns: Sequence[str], key: str, latest: bool = True) -> None:
+    """Everything under one answer: body, citations, deadlines of the cited notices, meta, feedback.
+
+    Args:
+        latest: the newest answer is shown whole; an earlier one (redrawn by every rerun of the page) cheaply:
+            its citations and criteria collapsed into one block each, without viewer links or deadlines.
+    """
+    answer_body(record, latest)
+    if latest:
+        citation_cards(record)
+        files = cited_files(record)
+        if files and deadline_table_rows(files):
+            with st.expander("相关公告的申报截止时间"):
+                deadlines_table(files)
+    else:
+        earlier_citations(record)
     answer_meta(record)
     feedback_widget(question, record, turns, key)
-

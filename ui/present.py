@@ -204,6 +204,26 @@ def criteria_rows(result: Mapping[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def citations_html(citations: Sequence[Any]) -> str:
+    """An earlier answer's quoted clauses as one block (notice, section, the verbatim quote each): the chat
+    page shows earlier turns with one element per answer instead of several per citation."""
+    parts = []
+    for c in citations:
+        parts.append(f"<p><b>《{safe_html(c.notice)}》</b> {safe_html(c.section)}</p>"
+                     f"<blockquote>{safe_html(c.quote)}</blockquote>")
+    return "".join(parts)
+
+
+def criteria_html(result: Mapping[str, Any]) -> str:
+    """:func:`criteria_rows` as one HTML table (an earlier ruling's table without a dataframe element)."""
+    rows = criteria_rows(result)
+    if not rows:
+        return ""
+    head = "".join(f"<th>{safe_html(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{safe_html(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def copy_text(title: str, section: str, text: str) -> str:
     """A clause as a ready-to-paste hotline answer with its citation."""
     return f"根据《{title}》{section}：“{squash(text)}”"

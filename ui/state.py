@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -83,27 +84,64 @@ def reset_chat() -> None:
         del st.session_state[k]
 
 
-def catalogue() -> Any:
-    """The notice catalogue of the live index (read from the notices, corrected by ``notices.yaml``), or an
-    empty one when nothing is indexed or it cannot be read."""
+def index_version() -> str:
+    """Which loaded index the page shows (its data dir and snapshot time): per-index tables are cached
+    under it, so a rerun reuses them and a re-ingest replaces them."""
+    idx = index()
+    return f"{idx.settings.data_dir}|{idx.mtime}"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalogue(version: str, overrides: str, overrides_mtime: float, _snapshot: Any) -> Any:
+    """The catalogue of one index version (read-only, shared by the sessions)."""
     from assistant.catalogue.registry import NoticeRegistry
     from assistant.ingest import NoticeCatalogue
 
+    del version, overrides_mtime  # only the cache key
+    path = Path(overrides)
+    corrections = NoticeCatalogue.load(path) if path.exists() else NoticeCatalogue()
+    return NoticeRegistry.from_snapshot(_snapshot, corrections)
+
+
+def catalogue() -> Any:
+    """The notice catalogue of the live index (read from the notices, corrected by ``notices.yaml``), or an
+    empty one when nothing is indexed or it cannot be read. Built once per index version (not per rerun:
+    the chat page asks for it once per answer shown)."""
+    from assistant.catalogue.registry import NoticeRegistry
+
     path = settings().corpus_dir / "notices.yaml"
     try:
-        snap = index().snapshot
-        overrides = NoticeCatalogue.load(path) if path.exists() else NoticeCatalogue()
-        return NoticeRegistry.from_snapshot(snap, overrides)
+        idx = index()
+        return _catalogue(f"{idx.settings.data_dir}|{idx.mtime}", str(path), _mtime(path), idx.snapshot)
     except ShenbaoError as exc:
         st.warning(str(exc))
         return NoticeRegistry()
 
 
-def example_questions() -> list[str]:
-    """Example questions about the notices of the live index (none when nothing is indexed)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def _examples(version: str, overrides_mtime: float) -> list[str]:
     from assistant.catalogue.examples import ExampleQuestionPicker
 
+    del version, overrides_mtime  # only the cache key
     return ExampleQuestionPicker().run(catalogue())
+
+
+def example_questions() -> list[str]:
+    """Example questions about the notices of the live index (none when nothing is indexed)."""
+    try:
+        version = index_version()
+    except ShenbaoError:
+        from assistant.catalogue.examples import ExampleQuestionPicker
+
+        return ExampleQuestionPicker().run(catalogue())
+    return _examples(version, _mtime(settings().corpus_dir / "notices.yaml"))
 
 
 def index() -> Any:
@@ -127,6 +165,20 @@ def title_sections() -> dict[str, list[tuple[str, list[str]]]]:
         _titles.clear()  # one index at a time is live per process
         _titles[key] = {t: list(d.items()) for t, d in docs.items()}
     return _titles[key]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _title_files(version: str, _snapshot: Any) -> dict[str, str]:
+    from ui import present
+
+    del version  # only the cache key
+    return present.title_files(_snapshot)
+
+
+def title_files() -> dict[str, str]:
+    """Document title → notice file of the live index (built once per index version)."""
+    idx = index()
+    return _title_files(f"{idx.settings.data_dir}|{idx.mtime}", idx.snapshot)
 
 
 @st.cache_resource(show_spinner=False)

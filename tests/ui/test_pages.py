@@ -271,3 +271,33 @@ def test_check_form_unknown_facts_need_info(make_app: Callable, corpus_settings)
     page = texts(at)
     assert ":orange-badge[需补充信息]" in page and "还需要以下信息" in page
     assert "贵单位的注册地在哪个区县" in page
+
+
+def test_earlier_answers_are_drawn_cheaply_and_tables_built_once_per_index(make_app: Callable, fixture_settings,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.catalogue.registry import NoticeRegistry
+
+    builds: list[int] = []
+    original = NoticeRegistry.from_snapshot.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type, *args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(NoticeRegistry, "from_snapshot", classmethod(counting))
+    at = make_app(fixture_settings).run()
+    ask(at, "海滨市创新券单张额度最高是多少？")
+    cards = [e.label for e in at.expander if HAIBIN in e.label]
+    assert cards  # the newest answer: one card per citation
+    ask(at, "山河省开放合作项目的申报截止时间是什么时候？")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("引用条款（") for label in labels)  # the earlier answer: one collapsed block
+    assert not any(HAIBIN in label for label in labels)  # its cards are not redrawn
+    assert "2025年4月15日" in texts(at)
+    assert "<blockquote>" in "\n".join(str(m.value) for m in at.markdown)
+    at.run()  # a rerun without a question: the newest answer stays whole
+    assert not any(label.startswith("引用条款（") for label in [e.label for e in at.expander][-3:])
+    n = len(builds)
+    for _ in range(3):
+        at.run()
+    assert len(builds) == n  # the catalogue is cached per index version, not rebuilt per rerun

@@ -144,3 +144,20 @@ def test_upload_saver_backs_up_and_undoes(tmp_path: Path) -> None:
     assert sorted(p.name for p in corpus.iterdir()) == ["new.txt", "old.txt"]  # no temp files left
     with pytest.raises(InputError):
         UploadSaver(tmp_path / "missing", work)
+
+
+def test_earlier_citations_and_criteria_are_one_escaped_block_each() -> None:
+    from assistant.models import Citation
+
+    cites = [Citation(notice="甲<通知>", section="一、 > 1.", quote="资助*20万元*\n每年一次"),
+             Citation(notice="乙通知", section="二、", quote="联系电话：0312")]
+    block = present.citations_html(cites)
+    assert block.count("<blockquote>") == 2 and "甲&lt;通知&gt;" in block and "<通知>" not in block
+    assert "资助&#42;20万元&#42;<br>每年一次" in block
+    assert present.citations_html([]) == ""
+    res = {"criteria": [{"status": "not_met", "description": "注册地<不含赣榆区>", "kind": "hard",
+                         "reference": {"notice": "甲", "section": "三、", "quote": "不含赣榆区"}}]}
+    table = present.criteria_html(res)
+    assert table.startswith("<table>") and table.count("<tr>") == 2  # head + one criterion
+    assert "注册地&lt;不含赣榆区&gt;" in table and "不含赣榆区" in table
+    assert present.criteria_html({"criteria": []}) == ""

@@ -52,6 +52,8 @@ with st.sidebar:
         components.deadlines_table()
 
 history = list(session.history)
+# a question is being asked in this run (typed, or an example clicked): then no earlier answer is the newest
+asking = bool(st.session_state.get("pending_question") or st.session_state.get("chat_question"))
 if not history:
     with st.chat_message("assistant"):
         st.markdown("您好！我可以回答科技项目申报通知中的问题，例如申报条件、资助额度、截止时间、联系人，"
@@ -61,9 +63,12 @@ for i, (q, rec) in enumerate(history):
     with st.chat_message("user"):
         components.text(q)
     with st.chat_message("assistant"):
-        components.render_answer(q, rec, [h[0] for h in history[:i]], key=f"{conv}-{i}")
+        # only the newest answer is drawn whole; earlier ones cheaply (every rerun redraws them all)
+        latest = i == len(history) - 1 and not asking
+        components.render_answer(q, rec, [h[0] for h in history[:i]], key=f"{conv}-{i}", latest=latest)
 
-typed = st.chat_input("请输入您的问题，例如“我们是2023年注册的企业，能申报吗？”", max_chars=2000)
+typed = st.chat_input("请输入您的问题，例如“我们是2023年注册的企业，能申报吗？”", max_chars=2000,
+                      key="chat_question")
 question = typed or st.session_state.pop("pending_question", None)
 if question:
     with st.chat_message("user"):
