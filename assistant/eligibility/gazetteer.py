@@ -117,6 +117,12 @@ class Gazetteer:
                 for alias in self._aliases_of(data[section], place.name):
                     self._alias[alias] = place
         self._max_alias = max(len(a) for a in self._alias)
+        # the longest alias starting with each character: a position whose character starts no alias is
+        # skipped at once (most characters of a notice), and the others try only the lengths that exist
+        self._first_max: dict[str, int] = {}
+        for a in self._alias:
+            if a:
+                self._first_max[a[0]] = max(self._first_max.get(a[0], 0), len(a))
 
     @staticmethod
     def _aliases_of(entries: list[dict[str, Any]], name: str) -> list[str]:
@@ -251,7 +257,8 @@ class Gazetteer:
         i, n = 0, len(text)
         while i < n:
             hit = None
-            for size in range(min(self._max_alias, n - i), 0, -1):
+            longest = self._first_max.get(text[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
                 place = self._alias.get(text[i : i + size])
                 if place is not None:
                     hit = PlaceMention(place, text[i : i + size], i, i + size)
