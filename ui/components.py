@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from assistant.answer.composer import squash
@@ -143,27 +144,32 @@ def deadline_rows(files: Sequence[str] | None = None) -> list[present.DeadlineRo
     return present.deadline_rows(cat, dt.date.today(), files) if cat is not None else []
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _deadline_table(version: str, today: str, files: tuple[str, ...] | None) -> list[dict[str, str]]:
-    """The deadline table's rows, once per index version, day and file set (not per rerun and answer)."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _deadline_table(version: str, today: str, files: tuple[str, ...] | None) -> pa.Table:
+    """The deadline table, once per index version, day and file set (not per rerun and answer); an Arrow
+    table, which the page sends as is (a DataFrame is converted to Arrow on every rerun)."""
     del version, today  # only the cache key (the rows are read from the live catalogue, for today)
-    return [r.as_row() for r in deadline_rows(files)]
+    return _arrow([r.as_row() for r in deadline_rows(files)])
 
 
-def deadline_table_rows(files: Sequence[str] | None = None) -> list[dict[str, str]]:
+def _arrow(rows: list[dict[str, str]]) -> pa.Table:
+    return pa.Table.from_pylist(rows) if rows else pa.table({})
+
+
+def deadline_table(files: Sequence[str] | None = None) -> pa.Table:
     """The rows of :func:`deadlines_table` (cached per index version and day)."""
     try:
         version = state.index_version()
     except ShenbaoError:
-        return [r.as_row() for r in deadline_rows(files)]
+        return _arrow([r.as_row() for r in deadline_rows(files)])
     return _deadline_table(version, dt.date.today().isoformat(), tuple(files) if files is not None else None)
 
 
 def deadlines_table(files: Sequence[str] | None = None) -> None:
     """The deadlines of the catalogued notices (or of the given files): 已截止 / 剩余N天."""
-    rows = deadline_table_rows(files)
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = deadline_table(files)
+    if table.num_rows:
+        st.dataframe(table, hide_index=True, width="stretch")
     elif files is None:
         st.caption("公告目录中没有截止时间。")
 
@@ -234,7 +240,7 @@ def render_answer(question: str, record: AnswerRecord, turns: Sequence[str], key
     if latest:
         citation_cards(record)
         files = cited_files(record)
-        if files and deadline_table_rows(files):
+        if files and deadline_table(files).num_rows:
             with st.expander("相关公告的申报截止时间"):
                 deadlines_table(files)
     else:

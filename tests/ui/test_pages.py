@@ -285,6 +285,16 @@ def test_earlier_answers_are_drawn_cheaply_and_tables_built_once_per_index(make_
         return original(cls, *args, **kwargs)
 
     monkeypatch.setattr(NoticeRegistry, "from_snapshot", classmethod(counting))
+    from ui import present
+
+    tables: list[int] = []
+    rows_of = present.deadline_rows
+
+    def counting_rows(*args: Any, **kwargs: Any) -> Any:
+        tables.append(1)
+        return rows_of(*args, **kwargs)
+
+    monkeypatch.setattr(present, "deadline_rows", counting_rows)
     at = make_app(fixture_settings).run()
     ask(at, "海滨市创新券单张额度最高是多少？")
     cards = [e.label for e in at.expander if HAIBIN in e.label]
@@ -297,7 +307,8 @@ def test_earlier_answers_are_drawn_cheaply_and_tables_built_once_per_index(make_
     assert "<blockquote>" in "\n".join(str(m.value) for m in at.markdown)
     at.run()  # a rerun without a question: the newest answer stays whole
     assert not any(label.startswith("引用条款（") for label in [e.label for e in at.expander][-3:])
-    n = len(builds)
+    n, m = len(builds), len(tables)
     for _ in range(3):
         at.run()
     assert len(builds) == n  # the catalogue is cached per index version, not rebuilt per rerun
+    assert len(tables) == m  # and so are the deadline tables
