@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
@@ -20,9 +20,12 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 
 _PART_END = re.compile(r"[？?]+")
+# a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
+_ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
 TOPICS = {
-    r"截止|截至|最晚|最迟|哪天|几号": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前",
+    r"截止|截至|最晚|最迟|哪天|几号": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前"
+                               r"|日前|时前|前申报",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励|补贴": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
     r"电话|咨询|找谁|联系": r"联\s*系|电话|咨询",
 }
@@ -41,24 +44,53 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question]
 
 
-def best_sentence(part: str, clauses: Sequence[RetrievedClause],
-                  terms: Sequence[str]) -> tuple[RetrievedClause, str] | None:
+def part_types(parts: Sequence[str]) -> list[list[str]]:
+    """The kinds of span each part asks for; a part naming none that follows one ("补多少？其他企业呢？")
+    asks what the part before it asked."""
+    out: list[list[str]] = []
+    for part in parts:
+        types = question_types(part)
+        if not types and out and _ELLIPTIC.search(part):
+            types = list(out[-1])
+        out.append(types)
+    return out
+
+
+def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence[str],
+                  types: Sequence[str] | None = None,
+                  prefer: Collection[str] = ()) -> tuple[RetrievedClause, str] | None:
     """The sentence (and its clause) answering one part of a question: it holds the part's kind of span
     (a date, an amount, a phone …), says the part's topic ("截止" → a deadline) and most of its terms; earlier
-    clauses win ties. None when the part asks no kind of span or no sentence holds one."""
-    types = question_types(part)
+    clauses win ties. None when the part asks no kind of span or no sentence holds one.
+
+    Args:
+        part: one part of the question.
+        clauses: where to look, best first.
+        terms: the question's content tokens.
+        types: the kinds of span asked (default: read from the part).
+        prefer: document ids whose sentences win a near tie (the notice an applicant deals with, not the
+            higher body's notice it forwards).
+    """
+    types = question_types(part) if types is None else list(types)
     if not types:
         return None
     part_terms = sorted({t for t in terms if len(t) >= 2 and t in part} or set(terms))
     topic = next((t for k, t in TOPICS.items() if re.search(k, part)), None)
     best: tuple[float, int, RetrievedClause, str] | None = None
     for rank, r in enumerate(clauses):
+        # words of the notice's own title are in every clause of it: they tell no sentence from another
+        own = [t for t in part_terms if t not in r.chunk.title] or part_terms
+        # the clause's own heading says what its value is ("（二）申报截止时间" over "2026年3月18日")
+        heading = r.chunk.section_path[-1] if r.chunk.section_path else ""
         for sentence in split_sentences(r.chunk.text):
             if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                 continue
-            score = sum(1.0 for t in part_terms if t in sentence) - 0.01 * rank
-            if topic and re.search(topic, sentence):
-                score += 2.0  # "截止" asks for the deadline, not any date
+            said = f"{sentence} {heading}"
+            score = sum(1.0 for t in own if t in said) - 0.01 * rank
+            if topic and re.search(topic, said):
+                score += 3.0  # "截止" asks for the deadline, not any date
+            if r.chunk.doc_id in prefer:
+                score += 1.5
             if best is None or score > best[0]:
                 best = (score, rank, r, sentence)
     return (best[2], best[3]) if best else None
@@ -152,8 +184,8 @@ class CitedAnswerComposer:
             return []
         out: list[tuple[RetrievedClause, str]] = []
         said = ""
-        for part in parts:
-            found = best_sentence(part, ranked[:window], terms)
+        for part, types in zip(parts, part_types(parts), strict=True):
+            found = best_sentence(part, ranked[:window], terms, types)
             if found is None:
                 continue
             flat = re.sub(r"\s+", "", found[1])
@@ -164,12 +196,15 @@ class CitedAnswerComposer:
         return out
 
     def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause],
-                         terms: Sequence[str] = ()) -> list[RetrievedClause]:
+                         terms: Sequence[str] = (), weights: Mapping[str, float] | None = None
+                         ) -> list[RetrievedClause]:
         """Retrieval order, but among the first few a clause whose sentence holds the asked-for kind of span
-        (amount, date …) together with the question's terms comes first."""
+        (amount, date …) together with the question's terms comes first; for an open question ("项目名称有什么
+        规定？") asking no kind of span, given term weights, the clause saying most of the question's own words
+        comes first."""
         types = question_types(question)
         if not types:
-            return list(retrieved)
+            return self._rank_open(retrieved, terms, weights) if weights is not None else list(retrieved)
         # a clause holding the asked kind of span may lift itself from the first five (routed retrieval ranks
         # within one notice, where the answering clause is often not first)
         window = 5
@@ -188,6 +223,24 @@ class CitedAnswerComposer:
             return best
 
         head.sort(key=lambda r: -answering(r))  # stable: ties keep retrieval order
+        return head + list(retrieved[window:])
+
+    @staticmethod
+    def _rank_open(retrieved: Sequence[RetrievedClause], terms: Sequence[str], weights: Mapping[str, float],
+                   window: int = 8) -> list[RetrievedClause]:
+        """Among the first few clauses, the one saying most (by weight) of the question's words that are not
+        the notice's own names (title, region, issuer: every clause of it is about those) comes first; a word
+        inside a longer matched word counts once (项目名称, not also 名称)."""
+        head = list(retrieved[:window])
+
+        def said(r: RetrievedClause) -> float:
+            own = " ".join([r.chunk.title, *(str(r.chunk.metadata.get(k) or "") for k in ("region", "issuer"))])
+            text = re.sub(r"\s+", "", r.chunk.text)
+            matched = {t for t in terms if len(t) >= 2 and t not in own and t in text}
+            longest = {t for t in matched if not any(t != u and t in u for u in matched)}
+            return sum(weights.get(t, 0.0) for t in longest)
+
+        head.sort(key=lambda r: -said(r))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:

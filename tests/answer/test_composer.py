@@ -59,3 +59,26 @@ def test_best_spans_keep_clause_order() -> None:
 def test_bad_settings_name_the_value() -> None:
     with pytest.raises(ValueError, match="5"):
         CitedAnswerComposer(quote_full_below=5)
+
+
+def test_an_open_question_leads_with_the_clause_saying_its_own_words() -> None:
+    title = "2024年度测试成果转化计划项目指南"
+    other = clause("有在研测试成果转化计划项目的企业，不得申报本年度项目。", ("三、申报条件", "1."), title)
+    naming = clause("项目名称须科学规范，用“××研发及产业化”作为后缀。", ("四、申报要求", "2."), title)
+    contact = clause("联系人：赵洁，联系电话：85805579", ("五、联系方式",), title)
+    q = "测试成果转化项目的项目名称有什么规定？"
+    terms = ["测试", "成果", "转化", "项目", "名称", "项目名称", "规定"]
+    weights = {t: 2.0 for t in terms}
+    ranked = CitedAnswerComposer()._rank_for_answer(q, [other, contact, naming], terms, weights)
+    assert ranked[0] is naming
+    # without weights (the composer on its own) retrieval order stands
+    assert CitedAnswerComposer()._rank_for_answer(q, [other, contact, naming], terms)[0] is other
+
+
+def test_asks_ruling_reads_each_sentence_on_its_own() -> None:
+    from assistant.answer.service import asks_ruling
+
+    assert not asks_ruling("试点产品申报截止到哪天？在哪提交？有咨询电话吗？")
+    assert not asks_ruling("报测试产品，检验报告有什么要求？申报时报告还没出来怎么办？")
+    assert asks_ruling("几号截止？我们公司能申报吗？")
+    assert asks_ruling("我们是容城的企业，可以申报吗？")

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.composer import CitedAnswerComposer, question_parts, with_list_items
+from assistant.answer.composer import (
+    CitedAnswerComposer,
+    best_sentence,
+    part_types,
+    question_parts,
+    with_list_items,
+)
 from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
 from assistant.index.bm25 import BM25Index
 from assistant.models import Chunk, RetrievedClause
@@ -74,3 +80,47 @@ def test_a_question_asking_no_detail_is_left_to_the_answer() -> None:
 def test_bad_setting_names_the_value() -> None:
     with pytest.raises(ValueError, match="0"):
         UnstatedDetailCheck(subject_terms=0)
+
+
+def doc_clause(text: str, section: tuple[str, ...], doc: str, title: str = TITLE, pos: int = 0) -> RetrievedClause:
+    return RetrievedClause(Chunk(Chunk.make_id(doc, pos, section, text), doc, title, section, text, pos, "t.md"), 1.0)
+
+
+def test_a_part_naming_only_another_subject_asks_what_the_part_before_asked() -> None:
+    assert part_types(["服务型企业招一个人补多少", "其他企业呢"]) == [["amount"], ["amount"]]
+    assert part_types(["几号截止", "需要交纸质材料吗"]) == [["date"], []]
+
+
+def test_the_part_answer_is_the_sentence_with_the_asked_words_not_the_title_words() -> None:
+    title = "关于印发《测试新增就业补贴实施细则》的通知"
+    a = doc_clause("新招用人员在2022年5月1日至2022年12月31日期间的，给予测试新增就业补贴。", ("一、补贴对象",), "d", title)
+    b = doc_clause("劳动合同复印件。申报结束日期为2023年4月10日。", ("二、申报", "6."), "d", title, 1)
+    terms = ["测试", "新增", "就业", "补贴", "最晚", "申报"]
+    found = best_sentence("测试新增就业补贴最晚申报到什么时候", [a, b], terms)
+    assert found is not None and "2023年4月10日" in found[1]
+
+
+def test_a_clause_heading_says_what_its_bare_value_is() -> None:
+    pay = doc_clause("答辩PPT请于3月18日17时发送至邮箱。", ("三、申报方式", "（五）有关要求"), "d")
+    due = doc_clause("2026年3月19日", ("三、申报方式", "（二）申报截止时间"), "d", pos=1)
+    found = best_sentence("今年哪天截止", [pay, due], ["今年", "截止"])
+    assert found is not None and found[1] == "2026年3月19日"
+
+
+def test_the_notice_itself_wins_over_the_higher_body_notice_it_forwards() -> None:
+    higher = doc_clause("请各市于2026年5月29日前将纸质材料报送省厅。", ("二、推荐要求",), "d-2", "省厅关于开展推荐工作的通知")
+    own = doc_clause("相关材料纸质版请于5月25日前报新区中小企业处。", ("文首",), "d", pos=1)
+    found = best_sentence("纸质材料最晚哪天交", [higher, own], ["纸质", "材料"], prefer={"d"})
+    assert found is not None and found[0] is own
+    found = best_sentence("纸质材料最晚哪天交", [higher, own], ["纸质", "材料"])
+    assert found is not None and found[0] is higher  # without a preference the earlier clause wins the tie
+
+
+def test_each_part_of_an_elliptic_follow_on_gets_its_own_sentence() -> None:
+    title = "测试补贴实施细则"
+    a = doc_clause("服务型企业补贴标准1000元/人。", ("一、标准",), "d", title)
+    b = doc_clause("其他类型企业补贴标准500元/人。", ("一、标准",), "d", title, 1)
+    q = "服务型企业招一个人补多少？其他企业呢？"
+    rec = CitedAnswerComposer().run(q, [a, b], ["服务", "企业", "补贴", "其他"])
+    head = rec.answer.split("\n\n依据条款")[0]
+    assert "1000元" in head and "500元" in head
