@@ -20,6 +20,7 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 
 _PART_END = re.compile(r"[？?]+")
+_QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
@@ -40,7 +41,9 @@ def question_parts(question: str) -> list[str]:
     parts = [p.strip("，,。 ") for p in _PART_END.split(question)]
     parts = [p for p in parts if len(p) >= 3]
     if len(parts) < 2:
-        parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p)]
+        # a comma piece is a part when it asks (a question word) for a kind of value: "资助公示完以后，钱多久到账"
+        # is one question about the money, its first piece only sets the scene
+        parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p) and _QUESTION_WORD.search(p)]
     return parts if len(parts) >= 2 else [question]
 
 

@@ -82,3 +82,11 @@ def test_asks_ruling_reads_each_sentence_on_its_own() -> None:
     assert not asks_ruling("报测试产品，检验报告有什么要求？申报时报告还没出来怎么办？")
     assert asks_ruling("几号截止？我们公司能申报吗？")
     assert asks_ruling("我们是容城的企业，可以申报吗？")
+
+
+def test_a_year_of_account_is_no_duration() -> None:
+    from assistant.answer.spans import ANSWER_TYPES
+
+    span = ANSWER_TYPES["duration"][1]
+    assert not span.search("于下一年度兑付")
+    assert span.search("项目原则上两年内完成") and span.search("公示5个工作日")

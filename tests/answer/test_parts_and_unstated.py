@@ -124,3 +124,27 @@ def test_each_part_of_an_elliptic_follow_on_gets_its_own_sentence() -> None:
     rec = CitedAnswerComposer().run(q, [a, b], ["服务", "企业", "补贴", "其他"])
     head = rec.answer.split("\n\n依据条款")[0]
     assert "1000元" in head and "500元" in head
+
+
+def test_a_comma_piece_setting_the_scene_is_no_part_of_its_own() -> None:
+    assert question_parts("资助公示完以后，钱多长时间能拨到账上？") == ["资助公示完以后，钱多长时间能拨到账上？"]
+
+
+PAYING = [
+    chunk("拟授权名单在官方平台公示5个工作日。", ("二、申报程序", "（四）"), 0),
+    chunk("项目评审并完成公示后，由财政部门办理资金拨付手续，于下一年度兑付。", ("三、资金拨付",), 1),
+    chunk("品牌使用须遵守管理办法。", ("四、有关事项",), 2),
+]
+PAYING_BM25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in PAYING])
+
+
+@pytest.mark.parametrize("q", ["测试工坊资助公示完以后，钱多长时间能拨到账上？", "测试工坊品牌授权拿到手以后有效期是几年？"])
+def test_a_duration_of_something_else_does_not_state_the_asked_one(q: str) -> None:
+    detail = UnstatedDetailCheck().run(q, PAYING, ranked((0,)), PAYING_BM25)
+    assert detail is not None and "期限" in detail.asked
+
+
+def test_a_payment_period_the_notice_gives_is_stated() -> None:
+    clauses = [*PAYING, chunk("公示结束后10个工作日内拨付资金。", ("三、资金拨付",), 3)]
+    bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
+    assert UnstatedDetailCheck().run("测试工坊资助公示完以后，钱多长时间能拨到账上？", clauses, ranked((0,)), bm25) is None
