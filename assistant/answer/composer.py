@@ -9,7 +9,7 @@ from typing import Any
 from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
 from assistant.ingest.chunker import LEAD_SECTION
 from assistant.ingest.quotes import QUOTES_KEY
-from assistant.models import AnswerRecord, Citation, RetrievedClause
+from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
 STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
@@ -116,6 +116,18 @@ def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str
     return out
 
 
+def context_text(chunk: Chunk) -> str:
+    """A clause as context: an item of a list whose intro is its numbered heading ("7.按评价指标达到45分以上或满足
+    下列条件之一:" over "(2) 近两年研发费用…") carries that intro — the item alone does not say what it is
+    an alternative or a condition of."""
+    if len(chunk.section_path) >= 2:
+        parent = chunk.section_path[-2].strip()
+        if (_LIST_ITEM.match(parent) and (_LIST_INTRO.search(parent) or _LIST_INTRO_INSIDE.search(parent))
+                and _WS.sub("", parent) not in _WS.sub("", chunk.text)):
+            return f"{parent}\n{chunk.text}"
+    return chunk.text
+
+
 def squash(text: str) -> str:
     """Text with runs of whitespace folded (for display; quotes stay verbatim but for spacing)."""
     return _WS.sub(" ", text).strip()
@@ -141,7 +153,7 @@ class CitedAnswerComposer:
     # -- facts -----------------------------------------------------------------------------------
     def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str]) -> AnswerRecord:
         """A fact answer: the span that answers first, then the clauses it rests on, quoted."""
-        contexts = [r.chunk.text for r in retrieved]
+        contexts = [context_text(r.chunk) for r in retrieved]
         if not retrieved:
             return AnswerRecord(answer=REFUSAL, refused=True, contexts=contexts)
         ranked = self._rank_for_answer(question, retrieved, terms)
@@ -317,7 +329,7 @@ class CitedAnswerComposer:
         return AnswerRecord(
             answer="\n".join(lines),
             citations=uniq,
-            contexts=[r.chunk.text for r in retrieved],
+            contexts=[context_text(r.chunk) for r in retrieved],
             verdict=verdict,  # type: ignore[arg-type]
             eligibility={"verdict": verdict, "results": [r.to_json() for r in results], "questions": asks},
         )
@@ -336,4 +348,4 @@ class CitedAnswerComposer:
             text = f"现有公告中未找到该信息：《{notice_title}》中没有载明这一内容。本助手只依据已收录的公告作答，不作推测。"
         if hotline:
             text += f"\n如需咨询，可联系：{hotline}"
-        return AnswerRecord(answer=text, refused=True, contexts=[r.chunk.text for r in retrieved])
+        return AnswerRecord(answer=text, refused=True, contexts=[context_text(r.chunk) for r in retrieved])

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.catalogue_facts import CatalogueFactAdder
-from assistant.answer.composer import CitedAnswerComposer
+from assistant.answer.composer import CitedAnswerComposer, context_text
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
@@ -53,6 +53,17 @@ _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公
 # control characters, and lone surrogates (undecodable bytes from a terminal): they cannot be encoded,
 # hashed or printed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def deciding_order(criterion: Any) -> int:
+    """How much a criterion decided a ruling, most first: a failed hard condition or a met fast lane
+    ("免申即享") settles it, an unknown hard condition is what is still open, the rest only back it."""
+    kind, status = getattr(criterion, "kind", ""), getattr(criterion, "status", "")
+    if (status == "not_met" and kind == "hard") or (status == "met" and kind == "sufficient"):
+        return 0
+    if status == "unknown" and kind == "hard":
+        return 1
+    return 2
 
 
 def clean_question(question: Any) -> str:
@@ -377,7 +388,7 @@ class AnswerService:
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
         record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
-        record.contexts = [r.chunk.text for r in retrieved]
+        record.contexts = [context_text(r.chunk) for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
         return self._with_route_note(record, decision)
 
@@ -413,7 +424,7 @@ class AnswerService:
         if check.run(q, top, retrieved, index.bm25) is None:
             return None
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
-        return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
+        return not_stated_answer(detail, [context_text(r.chunk) for r in retrieved], quotes)
 
     def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
         """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
@@ -505,8 +516,8 @@ class AnswerService:
             titles = "、".join(r.programme_title for r in results)
             extra.append(f"您要申报的是哪一类项目？（{titles}）")
         # the clauses the ruling rests on lead the contexts
-        quotes = [c.reference.quote for r in results for c in r.criteria
-                  if c.status == "not_met" or c.kind != "reminder"]
+        criteria = [c for r in results for c in r.criteria if c.status == "not_met" or c.kind != "reminder"]
+        quotes = [c.reference.quote for c in sorted(criteria, key=deciding_order)]  # stable
         lead = self._clauses_quoting(quotes, [c.reference.file for r in results for c in r.criteria])
         ids = {c.chunk.chunk_id for c in lead}
         contexts = lead + [r for r in retrieved if r.chunk.chunk_id not in ids]

@@ -90,3 +90,26 @@ def test_a_year_of_account_is_no_duration() -> None:
     span = ANSWER_TYPES["duration"][1]
     assert not span.search("于下一年度兑付")
     assert span.search("项目原则上两年内完成") and span.search("公示5个工作日")
+
+
+def test_a_list_item_context_carries_its_numbered_intro_heading() -> None:
+    from assistant.answer.composer import context_text
+
+    intro = "7.按照评价指标体系达到45分以上或满足下列条件之一:"
+    item = clause("(2) 近两年研发费用总额均值在 1000 万元以上;", ("二、申报要求", intro, "（2）")).chunk
+    assert context_text(item).startswith(intro) and context_text(item).endswith(item.text)
+    plain = clause("2．申报企业应为独立法人企业。", ("三、申报条件", "（一）基本情况", "2.")).chunk
+    assert context_text(plain) == plain.text
+
+
+def test_the_criteria_that_decided_a_ruling_lead() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answer.service import deciding_order
+
+    backing = SimpleNamespace(kind="hard", status="met")
+    open_ = SimpleNamespace(kind="hard", status="unknown")
+    lane = SimpleNamespace(kind="sufficient", status="met")
+    failed = SimpleNamespace(kind="hard", status="not_met")
+    assert sorted([backing, open_, lane], key=deciding_order) == [lane, open_, backing]
+    assert sorted([backing, failed], key=deciding_order) == [failed, backing]
