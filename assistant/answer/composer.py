@@ -24,8 +24,11 @@ _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
+_DEADLINE_ASK = r"截止|截至|最晚|最迟|哪天|几号"
+# a deadline to the day or hour: "11月7日前", "3月18日17时前", "5月25日下班前"
+_DUE = re.compile(r"\d\s*日\s*(之|以)?前|\d\s*日\s*(止|截止)|\d\s*[时点]\s*(之|以)?前|日\s*下班前")
 TOPICS = {
-    r"截止|截至|最晚|最迟|哪天|几号": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前"
+    _DEADLINE_ASK: r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前"
                                r"|日前|时前|前申报",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励|补贴": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
     r"电话|咨询|找谁|联系": r"联\s*系|电话|咨询",
@@ -92,6 +95,8 @@ def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence
             score = sum(1.0 for t in own if t in said) - 0.01 * rank
             if topic and re.search(topic, said):
                 score += 3.0  # "截止" asks for the deadline, not any date
+                if topic == TOPICS[_DEADLINE_ASK] and _DUE.search(sentence):
+                    score += 0.5  # a day (or hour) it is due by, not a period "2022年11月之前"
             if r.chunk.doc_id in prefer:
                 score += 1.5
             if best is None or score > best[0]:

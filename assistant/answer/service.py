@@ -293,7 +293,7 @@ class AnswerService:
         # each part's answer is looked for in every clause of the notice the question is about (a routed
         # notice's clauses, else the lead clause's document): retrieval first, the rest after
         index = self.retriever.index
-        if decision.routed and len(decision.families) <= 3:
+        if decision.routed:  # every routed notice: the lead clause's may be a list or a plan, not the call
             docs = list(decision.doc_ids)
         else:  # the notice of the best clause
             fam = self.routed.router.family(retrieved[0].chunk.doc_id)

@@ -148,3 +148,10 @@ def test_a_payment_period_the_notice_gives_is_stated() -> None:
     clauses = [*PAYING, chunk("公示结束后10个工作日内拨付资金。", ("三、资金拨付",), 3)]
     bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
     assert UnstatedDetailCheck().run("测试工坊资助公示完以后，钱多长时间能拨到账上？", clauses, ranked((0,)), bm25) is None
+
+
+def test_a_deadline_is_a_day_it_is_due_by_not_a_period_before_a_month() -> None:
+    period = doc_clause("申报单位累计开具诊断报告（2022年11月之前的报告按50%折算）。", ("二、申报要求",), "d")
+    due = doc_clause("各单位于11月7日前申报。", ("三、评选程序",), "d", pos=1)
+    found = best_sentence("2023年测试诊所几号前要报", [period, due], ["2023", "测试", "诊所", "几号", "前要"])
+    assert found is not None and found[0] is due
