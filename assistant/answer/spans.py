@@ -38,6 +38,10 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"(年龄|岁|出生|年纪)"),
         re.compile(r"\d+\s*周岁|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,6}出生|\d+\s*岁"),
     ),
+    "coefficient": (  # a factor, weight or score read off a table ("行业系数是多少" → 0.6)
+        re.compile(r"(系数|倍数|权重|分值|得分|多少分|几分)"),
+        re.compile(r"(?<![\d.])\d+\.\d+(?![\d.%])|\d+\s*分"),
+    ),
     "docno": (
         re.compile(r"(文号|发文字号|文件号)"),
         re.compile(r"〔\d{4}〕\s*\d+\s*号|﹝\d{4}﹞\s*\d+\s*号"),

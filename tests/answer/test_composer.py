@@ -113,3 +113,13 @@ def test_the_criteria_that_decided_a_ruling_lead() -> None:
     failed = SimpleNamespace(kind="hard", status="not_met")
     assert sorted([backing, open_, lane], key=deciding_order) == [lane, open_, backing]
     assert sorted([backing, failed], key=deciding_order) == [failed, backing]
+
+
+def test_a_coefficient_read_off_a_table_row_is_answered_by_that_row() -> None:
+    share = clause("由于不同行业存在较大差异，研发经费支出占主营业务收入的比重等三个指标引入行业系数加以调节。", ("附件6", "二、行业系数"))
+    row = clause("行业名称：软件和信息技术服务业；研发经费支出占主营业务收入的比重：0.6", ("附件6", "二、行业系数"))
+    q = "我们是软件企业，研发经费占主营业务收入比重这项的行业系数是多少？"
+    assert "coefficient" in question_types(q)
+    terms = ["软件", "企业", "研发", "经费", "主营", "业务", "收入", "比重", "行业", "系数"]
+    rec = CitedAnswerComposer().run(q, [share, row], terms)
+    assert "0.6" in rec.answer.split("\n")[0]
