@@ -306,12 +306,12 @@ class NoticeRouter:
             scores = dict(scores)
             best_of: dict[str, tuple[float, NoticeFamily]] = {}
             for f in cands:
-                s, newest = best_of.get(f.series, (0.0, f))
-                if (f.year or 0) > (newest.year or 0):
-                    newest = f
-                best_of[f.series] = (max(s, scores.get(f.notice_id, 0.0)), newest)
-            for s, newest in best_of.values():
-                scores[newest.notice_id] = max(scores.get(newest.notice_id, 0.0), s)
+                best, last = best_of.get(f.series, (0.0, f))
+                if (f.year or 0) > (last.year or 0):
+                    last = f
+                best_of[f.series] = (max(best, scores.get(f.notice_id, 0.0)), last)
+            for best, last in best_of.values():
+                scores[last.notice_id] = max(scores.get(last.notice_id, 0.0), best)
         top = max((scores.get(f.notice_id, 0.0) for f in cands), default=0.0)
         fits = [f for f in cands if scores.get(f.notice_id, 0.0) >= top * self.tie_ratio]
         if regions:
