@@ -121,6 +121,24 @@ def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str
     return out
 
 
+def is_list_intro(chunk: Chunk) -> bool:
+    """The clause only introduces a list ("申报单位应具备以下条件："): its items are the clauses after it."""
+    return bool(_LIST_INTRO.search(chunk.text.strip()))
+
+
+def list_items_after(intro: Chunk, following: Sequence[Chunk], limit: int = 6) -> list[Chunk]:
+    """The items of a list whose intro is a clause of its own: the clauses right after it that sit under its
+    heading ("（一）案例提交内容" → "（一）案例提交内容 > 1.", "> 2." …); none when the next clause starts
+    another heading (a "现将有关事项通知如下：" opens the notice, not a list)."""
+    items: list[Chunk] = []
+    depth = len(intro.section_path)
+    for c in following[:limit]:
+        if c.doc_id != intro.doc_id or len(c.section_path) <= depth or c.section_path[:depth] != intro.section_path:
+            break
+        items.append(c)
+    return items
+
+
 def context_text(chunk: Chunk) -> str:
     """A clause as context: an item of a list whose intro is its numbered heading ("7.按评价指标达到45分以上或满足
     下列条件之一:" over "(2) 近两年研发费用…") carries that intro — the item alone does not say what it is
@@ -180,6 +198,9 @@ class CitedAnswerComposer:
             spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms,
                                                 limit=2 if open_question else 1)]
             lead = "……".join(with_list_items(lead_clause.chunk.text, spans))
+            if is_list_intro(lead_clause.chunk):  # the list's items are the clauses ranked right after it
+                items = list_items_after(lead_clause.chunk, [r.chunk for r in ranked[1:]])
+                lead = " ".join([lead, *(squash(c.text) for c in items)])
         answer = f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}"
         cited = {r.chunk.chunk_id for r in ranked[: self.max_citations]}
         for n, (part_clause, sentence) in enumerate(answers):

@@ -275,7 +275,27 @@ class AnswerService:
         terms = bm25.tokenizer.tokens(q)
         # an open question's lead is the clause saying its words (a ruling's scope reads retrieval order)
         weights = {t: bm25.idf(t) for t in set(terms)} if open_lead else None
-        return self.composer._rank_for_answer(q, retrieved, terms, weights)
+        ranked = self.composer._rank_for_answer(q, retrieved, terms, weights)
+        return self._with_list_items(ranked, k)
+
+    def _with_list_items(self, ranked: list[RetrievedClause], k: int) -> list[RetrievedClause]:
+        """A lead clause that only introduces a list ("申报单位应具备以下条件：") is followed by the list's items
+        (the clauses under its heading), which say what it introduces."""
+        from assistant.answer.composer import is_list_intro, list_items_after
+
+        if not ranked or not is_list_intro(ranked[0].chunk):
+            return ranked
+        index = self.retriever.index
+        lead = ranked[0].chunk
+        for a, b in index.doc_ranges([lead.doc_id]):
+            at = next((i for i in range(a, b) if index.chunks[i].chunk_id == lead.chunk_id), None)
+            if at is None:
+                continue
+            items = list_items_after(lead, index.chunks[at + 1:b])
+            ids = {c.chunk_id for c in items}
+            rest = [r for r in ranked[1:] if r.chunk.chunk_id not in ids]
+            return [ranked[0], *(RetrievedClause(chunk=c, score=ranked[0].score) for c in items), *rest][:k]
+        return ranked
 
     def _with_parts(self, q: str, retrieved: list[RetrievedClause], decision: Any, k: int) -> list[RetrievedClause]:
         """A several-part question ("几号截止？交到哪？找谁？"): each part's answering clause (its sentence holds

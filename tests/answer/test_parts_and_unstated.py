@@ -155,3 +155,19 @@ def test_a_deadline_is_a_day_it_is_due_by_not_a_period_before_a_month() -> None:
     due = doc_clause("各单位于11月7日前申报。", ("三、评选程序",), "d", pos=1)
     found = best_sentence("2023年测试诊所几号前要报", [period, due], ["2023", "测试", "诊所", "几号", "前要"])
     assert found is not None and found[0] is due
+
+
+def test_a_list_intro_clause_of_its_own_leads_with_the_items_under_its_heading() -> None:
+    from assistant.answer.composer import is_list_intro, list_items_after
+
+    intro = doc_clause("活动案例需包含以下内容：", ("七、提交方式", "（一）提交内容"), "d", pos=0)
+    one = doc_clause("1.案例申报书；", ("七、提交方式", "（一）提交内容", "1."), "d", pos=1)
+    two = doc_clause("2.相关证明材料。", ("七、提交方式", "（一）提交内容", "2."), "d", pos=2)
+    after = doc_clause("（二）提交方式：发送至邮箱。", ("七、提交方式", "（二）提交方式"), "d", pos=3)
+    assert is_list_intro(intro.chunk) and not is_list_intro(one.chunk)
+    assert list_items_after(intro.chunk, [one.chunk, two.chunk, after.chunk]) == [one.chunk, two.chunk]
+    opening = doc_clause("现将有关事项通知如下：", ("文首",), "d")
+    assert list_items_after(opening.chunk, [after.chunk]) == []
+    rec = CitedAnswerComposer().run("活动案例需要包含什么内容？", [intro, one, two, after], ["案例", "包含", "内容"])
+    lead = rec.answer.split("\n")[0]
+    assert "案例申报书" in lead and "相关证明材料" in lead and "邮箱" not in lead
