@@ -24,6 +24,8 @@ _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
+# kinds of value that answer by themselves: a phone or a document number is what "找谁/文号" asks, wherever it is
+_SELF_EVIDENT = {"contact", "docno", "code"}
 _DEADLINE_ASK = r"截止|截至|最晚|最迟|哪天|几号"
 # a deadline to the day or hour: "11月7日前", "3月18日17时前", "5月25日下班前"
 _DUE = re.compile(r"\d\s*日\s*(之|以)?前|\d\s*日\s*(止|截止)|\d\s*[时点]\s*(之|以)?前|日\s*下班前")
@@ -92,8 +94,12 @@ def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence
             if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                 continue
             said = f"{sentence} {heading}"
-            score = sum(1.0 for t in own if t in said) - 0.01 * rank
-            if topic and re.search(topic, said):
+            hits = sum(1.0 for t in own if t in said)
+            on_topic = bool(topic and re.search(topic, said))
+            if not hits and not on_topic and not set(types) <= _SELF_EVIDENT:
+                continue  # a number alone ("6个月") answers no part that says nothing of it
+            score = hits - 0.01 * rank
+            if on_topic:
                 score += 3.0  # "截止" asks for the deadline, not any date
                 if topic == TOPICS[_DEADLINE_ASK] and _DUE.search(sentence):
                     score += 0.5  # a day (or hour) it is due by, not a period "2022年11月之前"
@@ -174,8 +180,16 @@ class CitedAnswerComposer:
         self.max_citations = max_citations
 
     # -- facts -----------------------------------------------------------------------------------
-    def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str]) -> AnswerRecord:
-        """A fact answer: the span that answers first, then the clauses it rests on, quoted."""
+    def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str],
+            prefer: Collection[str] = ()) -> AnswerRecord:
+        """A fact answer: the span that answers first, then the clauses it rests on, quoted.
+
+        Args:
+            question: the question.
+            retrieved: the ranked clauses.
+            terms: the question's content tokens.
+            prefer: document ids whose sentences win a near tie for a part's answer (see :func:`best_sentence`).
+        """
         contexts = [context_text(r.chunk) for r in retrieved]
         if not retrieved:
             return AnswerRecord(answer=REFUSAL, refused=True, contexts=contexts)
@@ -190,7 +204,7 @@ class CitedAnswerComposer:
         open_question = bool(_OPEN_QUESTION.search(question))
         # a question of several parts ("几号截止？交到哪？找谁？"): each part answered by its own clause, the
         # first part's answer leading
-        answers = self.part_answers(question, ranked, terms)
+        answers = self.part_answers(question, ranked, terms, prefer=prefer)
         if answers:
             lead_clause, lead = answers[0]
         else:
@@ -217,7 +231,7 @@ class CitedAnswerComposer:
         return AnswerRecord(answer=answer, citations=citations, contexts=contexts)
 
     def part_answers(self, question: str, ranked: Sequence[RetrievedClause], terms: Sequence[str],
-                     window: int = 6) -> list[tuple[RetrievedClause, str]]:
+                     window: int = 6, prefer: Collection[str] = ()) -> list[tuple[RetrievedClause, str]]:
         """For each further part of a several-part question, the sentence (and its clause) that answers it:
         the sentence holding the part's kind of span with most of its terms, among the first clauses."""
         parts = question_parts(question)
@@ -226,7 +240,7 @@ class CitedAnswerComposer:
         out: list[tuple[RetrievedClause, str]] = []
         said = ""
         for part, types in zip(parts, part_types(parts), strict=True):
-            found = best_sentence(part, ranked[:window], terms, types)
+            found = best_sentence(part, ranked[:window], terms, types, prefer=prefer)
             if found is None:
                 continue
             flat = re.sub(r"\s+", "", found[1])

@@ -324,11 +324,14 @@ class AnswerService:
         terms = index.bm25.tokenizer.tokens(q)
         # the notice itself (not a higher body's notice it forwards) is what the applicant answers to
         heads = {f.notice_id for f in decision.families} if decision.routed else set()
-        head: list[RetrievedClause] = [retrieved[0]]
+        # the parts' answering clauses lead, in the order the parts are asked; retrieval's best follows
+        head: list[RetrievedClause] = []
         for part, types in zip(parts, part_types(parts), strict=True):
             found = best_sentence(part, pool, terms, types, prefer=heads)
             if found is not None and all(h.chunk.chunk_id != found[0].chunk.chunk_id for h in head):
                 head.append(found[0])
+        if all(h.chunk.chunk_id != retrieved[0].chunk.chunk_id for h in head):
+            head.append(retrieved[0])
         ids = {h.chunk.chunk_id for h in head}
         return (head + [r for r in retrieved if r.chunk.chunk_id not in ids])[:k]
 
@@ -407,7 +410,8 @@ class AnswerService:
             return not_stated
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
-        record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
+        heads = [f.notice_id for f in decision.families] if decision.routed else []
+        record = self.composer.run(q, self._one_notice(retrieved, decision), terms, prefer=heads)
         record.contexts = [context_text(r.chunk) for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
         return self._with_route_note(record, decision)

@@ -171,3 +171,20 @@ def test_a_list_intro_clause_of_its_own_leads_with_the_items_under_its_heading()
     rec = CitedAnswerComposer().run("活动案例需要包含什么内容？", [intro, one, two, after], ["案例", "包含", "内容"])
     lead = rec.answer.split("\n")[0]
     assert "案例申报书" in lead and "相关证明材料" in lead and "邮箱" not in lead
+
+
+def test_a_number_alone_answers_no_part_that_says_nothing_of_it() -> None:
+    staff = doc_clause("服务型企业需签订6个月以上劳动合同。", ("一、标准",), "d")
+    due = doc_clause("申报结束日期为2023年4月10日，可在每月的前5个工作日内申报。", ("二、申报",), "d", pos=1)
+    q = "最晚申报到什么时候？平时哪几天能报？"
+    answers = CitedAnswerComposer().part_answers(q, [staff, due], ["最晚", "申报", "平时", "哪几天", "能报"])
+    assert [a[0] for a in answers] == [due]  # the second part's answer is the first's sentence, said once
+
+
+def test_the_composer_prefers_the_notice_itself_for_a_part() -> None:
+    higher = doc_clause("请各市于2026年5月29日下班前将纸质材料报送省厅。", ("二、推荐要求",), "d-2", "省厅关于开展推荐工作的通知")
+    own = doc_clause("相关材料纸质版请于5月25日下班前报新区中小企业处。", ("文首",), "d", pos=1)
+    contact = doc_clause("联系人：高钱，电话0312-5620861。", ("文首",), "d", pos=2)
+    q = "纸质材料最晚哪天交？有问题找谁？"
+    rec = CitedAnswerComposer().run(q, [higher, own, contact], ["纸质", "材料", "最晚", "问题"], prefer={"d"})
+    assert "5月25日" in rec.answer.split("\n")[0]
