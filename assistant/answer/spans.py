@@ -19,7 +19,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}:\d{2}"),
     ),
     "contact": (
-        re.compile(r"(联系人|联系电话|电话|咨询|联系方式|找谁|负责人是谁)"),
+        re.compile(r"(联系人|联系电话|电话|咨询|联系方式|找谁|联系谁|哪位|负责人是谁)"),
         re.compile(r"联\s*系\s*人|电话|\d{8}|\d{3,4}-\d{7,8}"),
     ),
     "count": (
@@ -49,9 +49,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+# a word asking something: the clause holding it is what the question asks about
+_QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
+
+
 def question_types(question: str) -> list[str]:
-    """The answer types a question asks for (possibly several, possibly none)."""
-    return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(question)]
+    """The answer types a question asks for (possibly several, possibly none), read from its asking clauses:
+    in "新增就业补贴，找人社局哪位？" the 补贴 only names the programme, the question asks for a person."""
+    clauses = [c for c in re.split(r"[，,；;]", question) if _QUESTION_WORD.search(c)]
+    asking = "，".join(clauses) or question
+    return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(asking)]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -123,3 +123,9 @@ def test_a_coefficient_read_off_a_table_row_is_answered_by_that_row() -> None:
     terms = ["软件", "企业", "研发", "经费", "主营", "业务", "收入", "比重", "行业", "系数"]
     rec = CitedAnswerComposer().run(q, [share, row], terms)
     assert "0.6" in rec.answer.split("\n")[0]
+
+
+def test_a_question_asks_for_a_kind_of_value_in_its_asking_clause_only() -> None:
+    assert question_types("安新县的企业申请新增就业补贴，找人社局哪位？") == ["contact"]
+    assert "amount" in question_types("新增就业补贴，服务型企业招一个人补多少？")
+    assert "date" in question_types("申报截止日期")  # no asking word at all: the whole question is read
