@@ -11,7 +11,7 @@ _SENT_SPLIT = re.compile(r"(?<=[。；！？!?])|\n+")
 # What a question asks for → a pattern the answering span must contain.
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "amount": (
-        re.compile(r"(多少钱|资助|经费|补助|补贴|奖补|奖励多少|给多少|拿多少|补多少|金额|额度|上限|最高|万元|资金|投入|收入|销售)"),
+        re.compile(r"(多少钱|多少(的)?(奖励|奖金|补贴|补助|资金|资助|经费)|资助|经费|补助|补贴|奖补|奖励多少|给多少|拿多少|补多少|金额|额度|上限|最高|万元|资金|投入|收入|销售)"),
         re.compile(r"\d+(\.\d+)?\s*(万元|亿元|元|%)|不超过.{0,12}(万元|%)|最高\d+"),
     ),
     "date": (

@@ -129,3 +129,4 @@ def test_a_question_asks_for_a_kind_of_value_in_its_asking_clause_only() -> None
     assert question_types("安新县的企业申请新增就业补贴，找人社局哪位？") == ["contact"]
     assert "amount" in question_types("新增就业补贴，服务型企业招一个人补多少？")
     assert "date" in question_types("申报截止日期")  # no asking word at all: the whole question is read
+    assert "amount" in question_types("被认定为新区级以后，有多少奖励？")
