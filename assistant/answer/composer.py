@@ -209,7 +209,7 @@ class CitedAnswerComposer:
             lead_clause, lead = answers[0]
         else:
             lead_clause = ranked[0]
-            spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms,
+            spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms, title=lead_clause.chunk.title,
                                                 limit=2 if open_question else 1)]
             lead = "……".join(with_list_items(lead_clause.chunk.text, spans))
             if is_list_intro(lead_clause.chunk):  # the list's items are the clauses ranked right after it
@@ -303,11 +303,11 @@ class CitedAnswerComposer:
         pieces = str(r.chunk.metadata.get(QUOTES_KEY) or "")
         if pieces:
             # a table row or a paragraph the file splits with markup: only its verbatim pieces are quoted
-            return [s.text for s in best_spans(question, pieces, terms, limit=2)]
+            return [s.text for s in best_spans(question, pieces, terms, limit=2, title=r.chunk.title)]
         if len(text) <= self.quote_full_below:
             quotes = [text]
         else:
-            quotes = [s.text for s in best_spans(question, text, terms,
+            quotes = [s.text for s in best_spans(question, text, terms, title=r.chunk.title,
                                                  limit=3 if _OPEN_QUESTION.search(question) else 2)]
         if r.chunk.section_path[:1] == (LEAD_SECTION,):
             # a notice's lead is assembled by the cleaner (the lifted page header, text after a dropped 目录):

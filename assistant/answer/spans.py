@@ -23,8 +23,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"联\s*系\s*人|电话|\d{8}|\d{3,4}-\d{7,8}"),
     ),
     "count": (
-        re.compile(r"(几项|多少项|几个|多少个|推荐.{0,4}(几|多少)|限报|名额|最多.{0,6}(项|个))"),
-        re.compile(r"\d+\s*(项|个|家|人)"),
+        re.compile(r"(几项|多少项|几个|多少个|几份|多少份|推荐.{0,4}(几|多少)|限报|名额|最多.{0,6}(项|个))"),
+        re.compile(r"\d+\s*(项|个|家|人|份)|一式[一二两三四五六七八九十\d]+份"),
     ),
     "code": (
         re.compile(r"(代码|编号|方向|指南)\s*\d{4}|\d{4}.{0,6}(方向|什么|哪)"),
@@ -74,7 +74,7 @@ class Span:
     score: float
 
 
-def best_spans(question: str, text: str, terms: list[str], limit: int = 2) -> list[Span]:
+def best_spans(question: str, text: str, terms: list[str], limit: int = 2, title: str = "") -> list[Span]:
     """The sentences of ``text`` that best answer ``question``, in their order in the clause.
 
     Args:
@@ -82,12 +82,15 @@ def best_spans(question: str, text: str, terms: list[str], limit: int = 2) -> li
         text: one clause.
         terms: the question's content tokens (weighted equally here).
         limit: at most this many sentences.
+        title: the clause's notice title: its words name the notice, which any sentence may repeat, so they
+            do not count (unless the question has no other words).
     """
     types = question_types(question)
     sents = split_sentences(text)
+    own = {t for t in terms if t not in title} or set(terms)
     scored = []
     for i, s in enumerate(sents):
-        overlap = sum(1 for t in set(terms) if t in s)
+        overlap = sum(1 for t in own if t in s)
         typed = sum(1 for t in types if ANSWER_TYPES[t][1].search(s))
         scored.append((overlap + 4.0 * typed, i, s))
     top = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]

@@ -130,3 +130,14 @@ def test_a_question_asks_for_a_kind_of_value_in_its_asking_clause_only() -> None
     assert "amount" in question_types("新增就业补贴，服务型企业招一个人补多少？")
     assert "date" in question_types("申报截止日期")  # no asking word at all: the whole question is read
     assert "amount" in question_types("被认定为新区级以后，有多少奖励？")
+
+
+def test_the_lead_sentence_says_the_question_words_not_the_notice_title() -> None:
+    title = "关于组织开展2024年“机器人化”技术改造项目申报工作的通知"
+    c = clause("2.将纸质版盖章材料(一式三份)邮寄至：容城县市民服务中心337办公室。信封上请注明“申报‘机器人化’技术改造项目”字样。",
+               ("四、工作要求", "2."), title)
+    q = "机器人化技改项目的纸质材料要寄几份、寄到哪？"
+    assert "count" in question_types(q)
+    rec = CitedAnswerComposer().run(q, [c], ["机器人", "机器人化", "技改", "项目", "纸质", "材料", "寄"])
+    assert "一式三份" in rec.answer.split("\n")[0]
+    assert best_spans(q, c.chunk.text, ["机器人化", "技术", "改造", "项目", "纸质"], limit=1, title=title)[0].text.startswith("2.")
