@@ -20,6 +20,8 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 
 _PART_END = re.compile(r"[？?]+")
+# a term the question quotes from the notice: “研究与试验发展人员数”
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
@@ -94,7 +96,8 @@ def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence
             if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                 continue
             said = f"{sentence} {heading}"
-            hits = sum(1.0 for t in own if t in said)
+            # a word of the heading counts half: it names the clause's topic, not what this sentence says
+            hits = sum(1.0 if t in sentence else 0.5 for t in own if t in said)
             on_topic = bool(topic and re.search(topic, said))
             if not hits and not on_topic and not set(types) <= _SELF_EVIDENT:
                 continue  # a number alone ("6个月") answers no part that says nothing of it
@@ -259,7 +262,7 @@ class CitedAnswerComposer:
         comes first."""
         types = question_types(question)
         if not types:
-            return self._rank_open(retrieved, terms, weights) if weights is not None else list(retrieved)
+            return self._rank_open(retrieved, terms, weights, question) if weights is not None else list(retrieved)
         # a clause holding the asked kind of span may lift itself from the first five (routed retrieval ranks
         # within one notice, where the answering clause is often not first)
         window = 5
@@ -282,18 +285,22 @@ class CitedAnswerComposer:
 
     @staticmethod
     def _rank_open(retrieved: Sequence[RetrievedClause], terms: Sequence[str], weights: Mapping[str, float],
-                   window: int = 8) -> list[RetrievedClause]:
+                   question: str = "", window: int = 8) -> list[RetrievedClause]:
         """Among the first few clauses, the one saying most (by weight) of the question's words that are not
-        the notice's own names (title, region, issuer: every clause of it is about those) comes first; a word
-        inside a longer matched word counts once (项目名称, not also 名称)."""
+        the notice's own names (its title and region: every clause of it is about those) comes first; a word
+        inside a longer matched word counts once (项目名称, not also 名称), and a term the question quotes
+        (“研究与试验发展人员数”) counts in full where the clause says it verbatim."""
         head = list(retrieved[:window])
+        quoted = [re.sub(r"\s+", "", m) for m in _QUOTED.findall(question)]
 
         def said(r: RetrievedClause) -> float:
-            own = " ".join([r.chunk.title, *(str(r.chunk.metadata.get(k) or "") for k in ("region", "issuer"))])
+            own = f"{r.chunk.title} {r.chunk.metadata.get('region') or ''}"
             text = re.sub(r"\s+", "", r.chunk.text)
             matched = {t for t in terms if len(t) >= 2 and t not in own and t in text}
             longest = {t for t in matched if not any(t != u and t in u for u in matched)}
-            return sum(weights.get(t, 0.0) for t in longest)
+            bonus = sum(weights.get(t, 0.0) for q in quoted if q and q in text and q not in own
+                        for t in terms if t in q)
+            return sum(weights.get(t, 0.0) for t in longest) + bonus
 
         head.sort(key=lambda r: -said(r))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])

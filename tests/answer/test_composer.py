@@ -141,3 +141,22 @@ def test_the_lead_sentence_says_the_question_words_not_the_notice_title() -> Non
     rec = CitedAnswerComposer().run(q, [c], ["机器人", "机器人化", "技改", "项目", "纸质", "材料", "寄"])
     assert "一式三份" in rec.answer.split("\n")[0]
     assert best_spans(q, c.chunk.text, ["机器人化", "技术", "改造", "项目", "纸质"], limit=1, title=title)[0].text.startswith("2.")
+
+
+def test_a_term_the_question_quotes_leads_to_the_clause_defining_it() -> None:
+    title = "需提供的附件及指标解释和填表说明"
+    experts = clause("7.来技术中心从事研发工作的外部专家人数：指从事研究、技术开发工作的专家累计人月，最小统计单位为0.5人月。",
+                     ("附件4", "7."), title)
+    staff = clause("3.研究与试验发展人员数：指企业内部直接参加研发项目人员。不包括从事研发时间占10%以下的人员。",
+                   ("附件4", "3."), title)
+    q = "申报表里的“研究与试验发展人员数”怎么统计？"
+    terms = ["技术", "中心", "研究", "试验", "人员", "统计", "研发"]
+    weights = {"技术": 1.6, "中心": 3.3, "研究": 3.7, "试验": 3.9, "人员": 4.3, "统计": 5.0, "研发": 3.3}
+    assert CitedAnswerComposer()._rank_for_answer(q, [experts, staff], terms, weights)[0] is staff
+    # a quoted name the notice's title holds (“十四五”) favours no clause
+    plan = "连云港市“十四五”科技创新规划"
+    a = clause("“十四五”时期是重要战略机遇期。", ("一、形势",), plan)
+    b = clause("到2025年国家高新技术企业总数达1000家。", ("二、目标",), plan)
+    ranked = CitedAnswerComposer()._rank_for_answer("“十四五”规划的目标是什么？", [a, b], ["目标"], {"目标": 1.0})
+    assert ranked[0] is a  # neither says 目标: retrieval order stands
+    assert "count" in question_types("到2025年国家高新技术企业要达到多少家？")
