@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
+from assistant.answer.spans import ANSWER_TYPES, asking_clauses, best_spans, question_types, split_sentences
 from assistant.ingest.chunker import LEAD_SECTION
 from assistant.ingest.quotes import QUOTES_KEY
 from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
@@ -54,6 +54,25 @@ def question_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else [question]
 
 
+def own_terms(terms: Iterable[str], chunk: Chunk) -> set[str]:
+    """The question's words that tell one clause of a notice from another: not in its title or region (every
+    clause of the notice is about those); all words when nothing else is left."""
+    names = f"{chunk.title} {chunk.metadata.get('region') or ''}"
+    terms = {t for t in terms if len(t) >= 2}
+    return {t for t in terms if t not in names} or terms
+
+
+def said_terms(terms: Iterable[str], text: str) -> set[str]:
+    """The terms a text says, a term inside a longer one said counting once (连云港市, not also 连云, 港市)."""
+    matched = {t for t in terms if t in text}
+    return {t for t in matched if not any(t != u and t in u for u in matched)}
+
+
+def term_weight(term: str) -> float:
+    """A said term's weight by its length: a longer name says more ("双边创新合作" over "创新")."""
+    return min(len(term), 6) / 2
+
+
 def part_types(parts: Sequence[str]) -> list[list[str]]:
     """The kinds of span each part asks for; a part naming none that follows one ("补多少？其他企业呢？")
     asks what the part before it asked."""
@@ -85,11 +104,12 @@ def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence
     if not types:
         return None
     part_terms = sorted({t for t in terms if len(t) >= 2 and t in part} or set(terms))
-    topic = next((t for k, t in TOPICS.items() if re.search(k, part)), None)
+    asking = asking_clauses(part)  # "补贴，找人社局哪位" asks for a person, not about the 补贴
+    topic = next((t for k, t in TOPICS.items() if re.search(k, asking)), None)
     best: tuple[float, int, RetrievedClause, str] | None = None
     for rank, r in enumerate(clauses):
         # words of the notice's own title are in every clause of it: they tell no sentence from another
-        own = [t for t in part_terms if t not in r.chunk.title] or part_terms
+        own = own_terms(part_terms, r.chunk)
         # the clause's own heading says what its value is ("（二）申报截止时间" over "2026年3月18日")
         heading = r.chunk.section_path[-1] if r.chunk.section_path else ""
         for sentence in split_sentences(r.chunk.text):
@@ -97,7 +117,7 @@ def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence
                 continue
             said = f"{sentence} {heading}"
             # a word of the heading counts half: it names the clause's topic, not what this sentence says
-            hits = sum(1.0 if t in sentence else 0.5 for t in own if t in said)
+            hits = sum((1.0 if t in sentence else 0.5) * term_weight(t) for t in said_terms(own, said))
             on_topic = bool(topic and re.search(topic, said))
             if not hits and not on_topic and not set(types) <= _SELF_EVIDENT:
                 continue  # a number alone ("6个月") answers no part that says nothing of it
@@ -273,11 +293,13 @@ class CitedAnswerComposer:
 
         def answering(r: RetrievedClause) -> float:
             best = 0.0
+            # the notice's title words are in every clause of it: they tell no clause from another
+            own = own_terms(terms, r.chunk)
             for sentence in split_sentences(r.chunk.text):
                 if codes and any(re.search(rf"(?<!\d){c}(?!\d)", sentence) for c in codes):
                     best = max(best, 100.0)
                 if any(ANSWER_TYPES[t][1].search(sentence) for t in types):
-                    best = max(best, 1.0 + sum(1 for t in set(terms) if len(t) >= 2 and t in sentence))
+                    best = max(best, 1.0 + sum(term_weight(t) for t in said_terms(own, sentence)))
             return best
 
         head.sort(key=lambda r: -answering(r))  # stable: ties keep retrieval order

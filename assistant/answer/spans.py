@@ -53,11 +53,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 
 
-def question_types(question: str) -> list[str]:
-    """The answer types a question asks for (possibly several, possibly none), read from its asking clauses:
+def asking_clauses(question: str) -> str:
+    """The clauses of a question that ask (hold a question word); the whole question when none does:
     in "新增就业补贴，找人社局哪位？" the 补贴 only names the programme, the question asks for a person."""
     clauses = [c for c in re.split(r"[，,；;]", question) if _QUESTION_WORD.search(c)]
-    asking = "，".join(clauses) or question
+    return "，".join(clauses) or question
+
+
+def question_types(question: str) -> list[str]:
+    """The answer types a question asks for (possibly several, possibly none), read from its asking clauses."""
+    asking = asking_clauses(question)
     return [name for name, (ask, _) in ANSWER_TYPES.items() if ask.search(asking)]
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.spans import ANSWER_TYPES, question_types, split_sentences
+from assistant.answer.spans import ANSWER_TYPES, asking_clauses, question_types, split_sentences
 from assistant.index.bm25 import BM25Index
 from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
 
@@ -29,8 +29,6 @@ _TOPICS = {
 # question words that are no subject of their own, nor are the words setting the scene ("公示完以后")
 _ASKING = re.compile(r"^(多少|几|什么|哪|怎么|如何|是否|有没有|能否|可以|要求|规定|情况|大概|一般|需要"
                      r"|以后|之后|以前|之前|完了|完成后|时候)")
-# a clause of a question that asks something ("钱多长时间能到账"), unlike one setting the scene ("公示完以后")
-_QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,7 @@ class UnstatedDetailCheck:
     @staticmethod
     def asking(question: str) -> str:
         """The clauses of a question that ask (hold a question word); the whole question when none does."""
-        clauses = [c for c in re.split(r"[，,；;]", question) if _QUESTION_WORD.search(c)]
-        return "，".join(clauses) or question
+        return asking_clauses(question)
 
     def asked_types(self, question: str) -> list[str]:
         """The detail kinds the question asks for (in its asking clauses: "资助公示完以后，钱多久到账" asks a

@@ -188,3 +188,32 @@ def test_the_composer_prefers_the_notice_itself_for_a_part() -> None:
     q = "纸质材料最晚哪天交？有问题找谁？"
     rec = CitedAnswerComposer().run(q, [higher, own, contact], ["纸质", "材料", "最晚", "问题"], prefer={"d"})
     assert "5月25日" in rec.answer.split("\n")[0]
+
+
+def test_a_part_asks_its_topic_in_its_asking_clause_only() -> None:
+    title = "关于印发《测试新增就业补贴实施细则》的通知"
+    check = doc_clause("核查新增就业补贴人员花名册，必要时可通过电话核实。", ("二、审核",), "d", title)
+    phones = doc_clause("雄县人社局联系人：李振东，联系电话：0312-5811829；\n安新县人社局联系人：任建民，联系电话：0312-5331393。",
+                        ("四、拨付",), "d", title, 1)
+    part = "安新县的企业申请新增就业补贴，找人社局哪位"
+    terms = ["安新县", "企业", "申请", "新增", "就业", "补贴", "社局", "哪位"]
+    found = best_sentence(part, [check, phones], terms, ["contact"])
+    assert found is not None and found[1].startswith("安新县")
+
+
+def test_a_place_a_notice_is_of_and_pieces_of_a_longer_word_count_once() -> None:
+    from assistant.answer.composer import own_terms, said_terms
+
+    c = Chunk(Chunk.make_id("t", 0, ("二",), "x"), "t", "测试成果转化计划项目指南", ("二",), "x", 0, "t.md",
+              metadata={"region": "连云港市"})
+    assert own_terms(["连云港市", "连云", "注册", "转化"], c) == {"注册"}
+    assert said_terms({"连云", "港市", "连云港市", "注册"}, "在连云港市注册") == {"连云港市", "注册"}
+
+
+def test_a_longer_name_the_question_says_outweighs_a_short_word() -> None:
+    title = "关于组织申报2024年度省科技计划专项资金（国际科技合作）项目的通知"
+    belt = doc_clause("企业牵头申报的项目，省资助经费不超过总预算的50%。", ("一、", "（三）一带一路创新合作项目"), "d", title)
+    pair = doc_clause("省资助经费每项原则上不超过150万元。", ("一、", "（一）双边创新合作项目"), "d", title, 1)
+    terms = ["双边", "创新", "合作", "双边创新合作", "资助", "经费", "上限"]
+    found = best_sentence("双边创新合作项目的省资助经费上限是多少", [belt, pair], terms)
+    assert found is not None and found[0] is pair
