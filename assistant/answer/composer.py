@@ -6,7 +6,15 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.answer.spans import ANSWER_TYPES, asking_clauses, best_spans, question_types, split_sentences
+from assistant.answer.spans import (
+    ANSWER_TYPES,
+    asking_clauses,
+    best_spans,
+    question_types,
+    said_terms,
+    split_sentences,
+    term_weight,
+)
 from assistant.ingest.chunker import LEAD_SECTION
 from assistant.ingest.quotes import QUOTES_KEY
 from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
@@ -60,17 +68,6 @@ def own_terms(terms: Iterable[str], chunk: Chunk) -> set[str]:
     names = f"{chunk.title} {chunk.metadata.get('region') or ''}"
     terms = {t for t in terms if len(t) >= 2}
     return {t for t in terms if t not in names} or terms
-
-
-def said_terms(terms: Iterable[str], text: str) -> set[str]:
-    """The terms a text says, a term inside a longer one said counting once (连云港市, not also 连云, 港市)."""
-    matched = {t for t in terms if t in text}
-    return {t for t in matched if not any(t != u and t in u for u in matched)}
-
-
-def term_weight(term: str) -> float:
-    """A said term's weight by its length: a longer name says more ("双边创新合作" over "创新")."""
-    return min(len(term), 6) / 2
 
 
 def part_types(parts: Sequence[str]) -> list[list[str]]:
@@ -315,14 +312,17 @@ class CitedAnswerComposer:
         head = list(retrieved[:window])
         quoted = [re.sub(r"\s+", "", m) for m in _QUOTED.findall(question)]
 
+        def weigh(words: set[str], text: str) -> float:
+            return sum(weights.get(t, 0.0) for t in said_terms(words, text))
+
         def said(r: RetrievedClause) -> float:
-            own = f"{r.chunk.title} {r.chunk.metadata.get('region') or ''}"
+            own = own_terms(terms, r.chunk)
             text = re.sub(r"\s+", "", r.chunk.text)
-            matched = {t for t in terms if len(t) >= 2 and t not in own and t in text}
-            longest = {t for t in matched if not any(t != u and t in u for u in matched)}
-            bonus = sum(weights.get(t, 0.0) for q in quoted if q and q in text and q not in own
+            # one sentence saying the words answers; words scattered over a long clause only back it
+            best = max((weigh(own, re.sub(r"\s+", "", s)) for s in split_sentences(r.chunk.text)), default=0.0)
+            bonus = sum(weights.get(t, 0.0) for q in quoted if q and q in text and q not in r.chunk.title
                         for t in terms if t in q)
-            return sum(weights.get(t, 0.0) for t in longest) + bonus
+            return best + 0.3 * weigh(own, text) + bonus
 
         head.sort(key=lambda r: -said(r))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Sentence ends in notices: 。；！？ and line breaks; the numbered items "1．" also start new sentences.
@@ -71,6 +72,17 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT_SPLIT.split(text) if s and s.strip()]
 
 
+def said_terms(terms: Iterable[str], text: str) -> set[str]:
+    """The terms a text says, a term inside a longer one said counting once (连云港市, not also 连云, 港市)."""
+    matched = {t for t in terms if t in text}
+    return {t for t in matched if not any(t != u and t in u for u in matched)}
+
+
+def term_weight(term: str) -> float:
+    """A said term's weight by its length: a longer name says more ("双边创新合作" over "创新")."""
+    return min(len(term), 6) / 2
+
+
 @dataclass(frozen=True)
 class Span:
     """A sentence of a clause with how well it answers."""
@@ -95,7 +107,7 @@ def best_spans(question: str, text: str, terms: list[str], limit: int = 2, title
     own = {t for t in terms if t not in title} or set(terms)
     scored = []
     for i, s in enumerate(sents):
-        overlap = sum(1 for t in own if t in s)
+        overlap = sum(term_weight(t) for t in said_terms(own, s))
         typed = sum(1 for t in types if ANSWER_TYPES[t][1].search(s))
         scored.append((overlap + 4.0 * typed, i, s))
     top = sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]

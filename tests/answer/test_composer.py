@@ -160,3 +160,15 @@ def test_a_term_the_question_quotes_leads_to_the_clause_defining_it() -> None:
     ranked = CitedAnswerComposer()._rank_for_answer("“十四五”规划的目标是什么？", [a, b], ["目标"], {"目标": 1.0})
     assert ranked[0] is a  # neither says 目标: retrieval order stands
     assert "count" in question_types("到2025年国家高新技术企业要达到多少家？")
+
+
+def test_an_open_question_leads_with_one_sentence_saying_its_words_not_a_long_clause_scattering_them() -> None:
+    title = "2024年度测试成果转化计划项目指南"
+    scattered = clause("2．申报企业须对照指南代码进行申报。项目实施期限一般为3年，新药类项目实施期限可适当延长。"
+                       "确保项目验收时能达到设定指标要求。", ("四、申报要求", "2."), title)
+    stage = clause("3．新药类项目原则上须完成Ⅱ期临床研究，并已启动III期临床。", ("三、申报条件", "3."), title)
+    q = "新药类项目申报测试成果转化计划需要达到什么临床阶段？"
+    weights = {"新药": 6.4, "申报": 1.3, "达到": 4.9, "临床": 5.2, "阶段": 4.5}
+    ranked = CitedAnswerComposer()._rank_for_answer(q, [scattered, stage], list(weights), weights)
+    assert ranked[0] is stage
+    assert "Ⅱ期临床" in best_spans(q, stage.chunk.text, list(weights), limit=1, title=title)[0].text
