@@ -43,10 +43,16 @@ _ASKS_YES_NO_RULING = re.compile(r"(能|可以|可否|能否|能不能|是否能
 _SENTENCE_END = re.compile(r"[？?。！!]+")
 
 
+# "对…数量有要求吗": a sentence asking what the notice requires, not whether the applicant qualifies
+_ASKS_REQUIREMENT = re.compile(r"(要求|规定|限制)(吗|么)[？?。！!]*$")
+
+
 def asks_ruling(question: str, pattern: re.Pattern[str] = _ASKS_RULING) -> bool:
     """Whether some sentence of the question asks for a ruling on the applicant ("能申报吗"): the pattern is
-    matched within each sentence, so "申报截止到哪天？有咨询电话吗？" asks none."""
-    return any(pattern.search(part) for part in _SENTENCE_END.split(question) if part.strip())
+    matched within each sentence, so "申报截止到哪天？有咨询电话吗？" asks none, nor does a sentence asking
+    whether the notice has a requirement ("申报…，对报告数量有要求吗？")."""
+    return any(pattern.search(part) and not _ASKS_REQUIREMENT.search(part)
+               for part in _SENTENCE_END.split(question) if part.strip())
 
 
 _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")

@@ -84,6 +84,13 @@ def test_asks_ruling_reads_each_sentence_on_its_own() -> None:
     assert asks_ruling("我们是容城的企业，可以申报吗？")
 
 
+def test_asking_whether_the_notice_has_a_requirement_asks_no_ruling() -> None:
+    from assistant.answer.service import asks_ruling
+
+    assert not asks_ruling("申报测试诊所，对出过的诊断报告数量有要求吗？")
+    assert asks_ruling("申报测试诊所，我们出过15份诊断报告，能申报吗？")
+
+
 def test_a_year_of_account_is_no_duration() -> None:
     from assistant.answer.spans import ANSWER_TYPES
 
