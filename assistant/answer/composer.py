@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.answer.spans import ANSWER_TYPES, best_spans, question_types, split_sentences
+from assistant.answer.spans import (
+    ANSWER_TYPES,
+    asking_clauses,
+    best_spans,
+    question_types,
+    said_terms,
+    split_sentences,
+    term_weight,
+)
 from assistant.ingest.chunker import LEAD_SECTION
 from assistant.ingest.quotes import QUOTES_KEY
-from assistant.models import AnswerRecord, Citation, RetrievedClause
+from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "needs_info": "需补充信息"}
 STATUS_MARKS = {"met": "✓", "not_met": "✗", "unknown": "？"}
@@ -20,9 +28,20 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 
 
 _PART_END = re.compile(r"[？?]+")
+# a term the question quotes from the notice: “研究与试验发展人员数”
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+_QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
+# a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
+_ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
 # question wording → what the answering sentence also says (a deadline is not any date; funding not any sum)
+# kinds of value that answer by themselves: a phone or a document number is what "找谁/文号" asks, wherever it is
+_SELF_EVIDENT = {"contact", "docno", "code"}
+_DEADLINE_ASK = r"截止|截至|最晚|最迟|哪天|几号"
+# a deadline to the day or hour: "11月7日前", "3月18日17时前", "5月25日下班前"
+_DUE = re.compile(r"\d\s*日\s*(之|以)?前|\d\s*日\s*(止|截止)|\d\s*[时点]\s*(之|以)?前|日\s*下班前")
 TOPICS = {
-    r"截止|截至|最晚|最迟|哪天|几号": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前",
+    _DEADLINE_ASK: r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传|下班前"
+                               r"|日前|时前|前申报",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励|补贴": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
     r"电话|咨询|找谁|联系": r"联\s*系|电话|咨询",
 }
@@ -37,28 +56,75 @@ def question_parts(question: str) -> list[str]:
     parts = [p.strip("，,。 ") for p in _PART_END.split(question)]
     parts = [p for p in parts if len(p) >= 3]
     if len(parts) < 2:
-        parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p)]
+        # a comma piece is a part when it asks (a question word) for a kind of value: "资助公示完以后，钱多久到账"
+        # is one question about the money, its first piece only sets the scene
+        parts = [p.strip() for p in re.split(r"[，,、]", question) if question_types(p) and _QUESTION_WORD.search(p)]
     return parts if len(parts) >= 2 else [question]
 
 
-def best_sentence(part: str, clauses: Sequence[RetrievedClause],
-                  terms: Sequence[str]) -> tuple[RetrievedClause, str] | None:
+def own_terms(terms: Iterable[str], chunk: Chunk) -> set[str]:
+    """The question's words that tell one clause of a notice from another: not in its title or region (every
+    clause of the notice is about those); all words when nothing else is left."""
+    names = f"{chunk.title} {chunk.metadata.get('region') or ''}"
+    terms = {t for t in terms if len(t) >= 2}
+    return {t for t in terms if t not in names} or terms
+
+
+def part_types(parts: Sequence[str]) -> list[list[str]]:
+    """The kinds of span each part asks for; a part naming none that follows one ("补多少？其他企业呢？")
+    asks what the part before it asked."""
+    out: list[list[str]] = []
+    for part in parts:
+        types = question_types(part)
+        if not types and out and _ELLIPTIC.search(part):
+            types = list(out[-1])
+        out.append(types)
+    return out
+
+
+def best_sentence(part: str, clauses: Sequence[RetrievedClause], terms: Sequence[str],
+                  types: Sequence[str] | None = None,
+                  prefer: Collection[str] = ()) -> tuple[RetrievedClause, str] | None:
     """The sentence (and its clause) answering one part of a question: it holds the part's kind of span
     (a date, an amount, a phone …), says the part's topic ("截止" → a deadline) and most of its terms; earlier
-    clauses win ties. None when the part asks no kind of span or no sentence holds one."""
-    types = question_types(part)
+    clauses win ties. None when the part asks no kind of span or no sentence holds one.
+
+    Args:
+        part: one part of the question.
+        clauses: where to look, best first.
+        terms: the question's content tokens.
+        types: the kinds of span asked (default: read from the part).
+        prefer: document ids whose sentences win a near tie (the notice an applicant deals with, not the
+            higher body's notice it forwards).
+    """
+    types = question_types(part) if types is None else list(types)
     if not types:
         return None
     part_terms = sorted({t for t in terms if len(t) >= 2 and t in part} or set(terms))
-    topic = next((t for k, t in TOPICS.items() if re.search(k, part)), None)
+    asking = asking_clauses(part)  # "补贴，找人社局哪位" asks for a person, not about the 补贴
+    topic = next((t for k, t in TOPICS.items() if re.search(k, asking)), None)
     best: tuple[float, int, RetrievedClause, str] | None = None
     for rank, r in enumerate(clauses):
+        # words of the notice's own title are in every clause of it: they tell no sentence from another
+        own = own_terms(part_terms, r.chunk)
+        # the clause's own heading says what its value is ("（二）申报截止时间" over "2026年3月18日")
+        heading = r.chunk.section_path[-1] if r.chunk.section_path else ""
         for sentence in split_sentences(r.chunk.text):
             if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                 continue
-            score = sum(1.0 for t in part_terms if t in sentence) - 0.01 * rank
-            if topic and re.search(topic, sentence):
-                score += 2.0  # "截止" asks for the deadline, not any date
+            said = f"{sentence} {heading}"
+            # a word of the heading counts half: it names the clause's topic, not what this sentence says
+            hits = sum((1.0 if t in sentence else 0.5) * term_weight(t) for t in said_terms(own, said))
+            on_topic = bool(topic and re.search(topic, said))
+            if not hits and not on_topic and not set(types) <= _SELF_EVIDENT:
+                continue  # a number alone ("6个月") answers no part that says nothing of it
+            score = hits - 0.01 * rank
+            if on_topic:
+                score += 3.0  # "截止" asks for the deadline, not any date
+                if topic == TOPICS[_DEADLINE_ASK] and _DUE.search(sentence):
+                    score += 0.5  # a day (or hour) it is due by, not a period "2022年11月之前"
+            if r.chunk.doc_id in prefer:
+                score += 1.5
             if best is None or score > best[0]:
                 best = (score, rank, r, sentence)
     return (best[2], best[3]) if best else None
@@ -79,6 +145,36 @@ def with_list_items(text: str, spans: Sequence[str], limit: int = 6) -> list[str
                 out.append(sents[i])
             i += 1
     return out
+
+
+def is_list_intro(chunk: Chunk) -> bool:
+    """The clause only introduces a list ("申报单位应具备以下条件："): its items are the clauses after it."""
+    return bool(_LIST_INTRO.search(chunk.text.strip()))
+
+
+def list_items_after(intro: Chunk, following: Sequence[Chunk], limit: int = 6) -> list[Chunk]:
+    """The items of a list whose intro is a clause of its own: the clauses right after it that sit under its
+    heading ("（一）案例提交内容" → "（一）案例提交内容 > 1.", "> 2." …); none when the next clause starts
+    another heading (a "现将有关事项通知如下：" opens the notice, not a list)."""
+    items: list[Chunk] = []
+    depth = len(intro.section_path)
+    for c in following[:limit]:
+        if c.doc_id != intro.doc_id or len(c.section_path) <= depth or c.section_path[:depth] != intro.section_path:
+            break
+        items.append(c)
+    return items
+
+
+def context_text(chunk: Chunk) -> str:
+    """A clause as context: an item of a list whose intro is its numbered heading ("7.按评价指标达到45分以上或满足
+    下列条件之一:" over "(2) 近两年研发费用…") carries that intro — the item alone does not say what it is
+    an alternative or a condition of."""
+    if len(chunk.section_path) >= 2:
+        parent = chunk.section_path[-2].strip()
+        if (_LIST_ITEM.match(parent) and (_LIST_INTRO.search(parent) or _LIST_INTRO_INSIDE.search(parent))
+                and _WS.sub("", parent) not in _WS.sub("", chunk.text)):
+            return f"{parent}\n{chunk.text}"
+    return chunk.text
 
 
 def squash(text: str) -> str:
@@ -104,9 +200,17 @@ class CitedAnswerComposer:
         self.max_citations = max_citations
 
     # -- facts -----------------------------------------------------------------------------------
-    def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str]) -> AnswerRecord:
-        """A fact answer: the span that answers first, then the clauses it rests on, quoted."""
-        contexts = [r.chunk.text for r in retrieved]
+    def run(self, question: str, retrieved: Sequence[RetrievedClause], terms: list[str],
+            prefer: Collection[str] = ()) -> AnswerRecord:
+        """A fact answer: the span that answers first, then the clauses it rests on, quoted.
+
+        Args:
+            question: the question.
+            retrieved: the ranked clauses.
+            terms: the question's content tokens.
+            prefer: document ids whose sentences win a near tie for a part's answer (see :func:`best_sentence`).
+        """
+        contexts = [context_text(r.chunk) for r in retrieved]
         if not retrieved:
             return AnswerRecord(answer=REFUSAL, refused=True, contexts=contexts)
         ranked = self._rank_for_answer(question, retrieved, terms)
@@ -120,14 +224,17 @@ class CitedAnswerComposer:
         open_question = bool(_OPEN_QUESTION.search(question))
         # a question of several parts ("几号截止？交到哪？找谁？"): each part answered by its own clause, the
         # first part's answer leading
-        answers = self.part_answers(question, ranked, terms)
+        answers = self.part_answers(question, ranked, terms, prefer=prefer)
         if answers:
             lead_clause, lead = answers[0]
         else:
             lead_clause = ranked[0]
-            spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms,
+            spans = [s.text for s in best_spans(question, lead_clause.chunk.text, terms, title=lead_clause.chunk.title,
                                                 limit=2 if open_question else 1)]
             lead = "……".join(with_list_items(lead_clause.chunk.text, spans))
+            if is_list_intro(lead_clause.chunk):  # the list's items are the clauses ranked right after it
+                items = list_items_after(lead_clause.chunk, [r.chunk for r in ranked[1:]])
+                lead = " ".join([lead, *(squash(c.text) for c in items)])
         answer = f"根据《{lead_clause.chunk.title}》{lead_clause.chunk.section}：{squash(lead)}"
         cited = {r.chunk.chunk_id for r in ranked[: self.max_citations]}
         for n, (part_clause, sentence) in enumerate(answers):
@@ -144,7 +251,7 @@ class CitedAnswerComposer:
         return AnswerRecord(answer=answer, citations=citations, contexts=contexts)
 
     def part_answers(self, question: str, ranked: Sequence[RetrievedClause], terms: Sequence[str],
-                     window: int = 6) -> list[tuple[RetrievedClause, str]]:
+                     window: int = 6, prefer: Collection[str] = ()) -> list[tuple[RetrievedClause, str]]:
         """For each further part of a several-part question, the sentence (and its clause) that answers it:
         the sentence holding the part's kind of span with most of its terms, among the first clauses."""
         parts = question_parts(question)
@@ -152,8 +259,8 @@ class CitedAnswerComposer:
             return []
         out: list[tuple[RetrievedClause, str]] = []
         said = ""
-        for part in parts:
-            found = best_sentence(part, ranked[:window], terms)
+        for part, types in zip(parts, part_types(parts), strict=True):
+            found = best_sentence(part, ranked[:window], terms, types, prefer=prefer)
             if found is None:
                 continue
             flat = re.sub(r"\s+", "", found[1])
@@ -164,12 +271,15 @@ class CitedAnswerComposer:
         return out
 
     def _rank_for_answer(self, question: str, retrieved: Sequence[RetrievedClause],
-                         terms: Sequence[str] = ()) -> list[RetrievedClause]:
+                         terms: Sequence[str] = (), weights: Mapping[str, float] | None = None
+                         ) -> list[RetrievedClause]:
         """Retrieval order, but among the first few a clause whose sentence holds the asked-for kind of span
-        (amount, date …) together with the question's terms comes first."""
+        (amount, date …) together with the question's terms comes first; for an open question ("项目名称有什么
+        规定？") asking no kind of span, given term weights, the clause saying most of the question's own words
+        comes first."""
         types = question_types(question)
         if not types:
-            return list(retrieved)
+            return self._rank_open(retrieved, terms, weights, question) if weights is not None else list(retrieved)
         # a clause holding the asked kind of span may lift itself from the first five (routed retrieval ranks
         # within one notice, where the answering clause is often not first)
         window = 5
@@ -180,14 +290,41 @@ class CitedAnswerComposer:
 
         def answering(r: RetrievedClause) -> float:
             best = 0.0
+            # the notice's title words are in every clause of it: they tell no clause from another
+            own = own_terms(terms, r.chunk)
             for sentence in split_sentences(r.chunk.text):
                 if codes and any(re.search(rf"(?<!\d){c}(?!\d)", sentence) for c in codes):
                     best = max(best, 100.0)
                 if any(ANSWER_TYPES[t][1].search(sentence) for t in types):
-                    best = max(best, 1.0 + sum(1 for t in set(terms) if len(t) >= 2 and t in sentence))
+                    best = max(best, 1.0 + sum(term_weight(t) for t in said_terms(own, sentence)))
             return best
 
         head.sort(key=lambda r: -answering(r))  # stable: ties keep retrieval order
+        return head + list(retrieved[window:])
+
+    @staticmethod
+    def _rank_open(retrieved: Sequence[RetrievedClause], terms: Sequence[str], weights: Mapping[str, float],
+                   question: str = "", window: int = 8) -> list[RetrievedClause]:
+        """Among the first few clauses, the one saying most (by weight) of the question's words that are not
+        the notice's own names (its title and region: every clause of it is about those) comes first; a word
+        inside a longer matched word counts once (项目名称, not also 名称), and a term the question quotes
+        (“研究与试验发展人员数”) counts in full where the clause says it verbatim."""
+        head = list(retrieved[:window])
+        quoted = [re.sub(r"\s+", "", m) for m in _QUOTED.findall(question)]
+
+        def weigh(words: set[str], text: str) -> float:
+            return sum(weights.get(t, 0.0) for t in said_terms(words, text))
+
+        def said(r: RetrievedClause) -> float:
+            own = own_terms(terms, r.chunk)
+            text = re.sub(r"\s+", "", r.chunk.text)
+            # one sentence saying the words answers; words scattered over a long clause only back it
+            best = max((weigh(own, re.sub(r"\s+", "", s)) for s in split_sentences(r.chunk.text)), default=0.0)
+            bonus = sum(weights.get(t, 0.0) for q in quoted if q and q in text and q not in r.chunk.title
+                        for t in terms if t in q)
+            return best + 0.3 * weigh(own, text) + bonus
+
+        head.sort(key=lambda r: -said(r))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:
@@ -195,11 +332,11 @@ class CitedAnswerComposer:
         pieces = str(r.chunk.metadata.get(QUOTES_KEY) or "")
         if pieces:
             # a table row or a paragraph the file splits with markup: only its verbatim pieces are quoted
-            return [s.text for s in best_spans(question, pieces, terms, limit=2)]
+            return [s.text for s in best_spans(question, pieces, terms, limit=2, title=r.chunk.title)]
         if len(text) <= self.quote_full_below:
             quotes = [text]
         else:
-            quotes = [s.text for s in best_spans(question, text, terms,
+            quotes = [s.text for s in best_spans(question, text, terms, title=r.chunk.title,
                                                  limit=3 if _OPEN_QUESTION.search(question) else 2)]
         if r.chunk.section_path[:1] == (LEAD_SECTION,):
             # a notice's lead is assembled by the cleaner (the lifted page header, text after a dropped 目录):
@@ -261,7 +398,7 @@ class CitedAnswerComposer:
         return AnswerRecord(
             answer="\n".join(lines),
             citations=uniq,
-            contexts=[r.chunk.text for r in retrieved],
+            contexts=[context_text(r.chunk) for r in retrieved],
             verdict=verdict,  # type: ignore[arg-type]
             eligibility={"verdict": verdict, "results": [r.to_json() for r in results], "questions": asks},
         )
@@ -280,4 +417,4 @@ class CitedAnswerComposer:
             text = f"现有公告中未找到该信息：《{notice_title}》中没有载明这一内容。本助手只依据已收录的公告作答，不作推测。"
         if hotline:
             text += f"\n如需咨询，可联系：{hotline}"
-        return AnswerRecord(answer=text, refused=True, contexts=[r.chunk.text for r in retrieved])
+        return AnswerRecord(answer=text, refused=True, contexts=[context_text(r.chunk) for r in retrieved])

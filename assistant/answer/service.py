@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.catalogue_facts import CatalogueFactAdder
-from assistant.answer.composer import CitedAnswerComposer
+from assistant.answer.composer import CitedAnswerComposer, context_text
 from assistant.answer.coverage import CoverageGate
 from assistant.answer.focus import DocumentFocus
 from assistant.answer.session import FollowUpResolver, Session
@@ -31,18 +31,45 @@ CONTEXT_K = 8
 # "能否申报 / 可以申报吗 / 符合条件吗 / 有资格吗": the question asks for a ruling on an applicant.
 _ASKS_RULING = re.compile(
     r"(能否|能不能|可不可以|可否|是否(可以|能)|能|可以|还能|有资格|够格|允许|符合).{0,40}(申报|申请|牵头|参与|报名|报)"
-    r"|(申报|申请|牵头|报).{0,30}(吗|(?<!什)么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|(?<!什)么)|可以吗|行吗"
+    r"|(申报|申请|牵头|报).{0,30}(吗|(?<![什怎这那多要])么|可以吗|行吗|行不行)|符合.{0,12}(条件|要求).{0,4}(吗|(?<![什怎这那多要])么)|可以吗|行吗"
     r"|(能|可以|可|还能)报|报得了|够不够(条件|格)"
-    r"|(能|可以|能否|能不能|还能)(进|入|纳入|享受|拿|领|申领|获得)[^，,。？?]{0,24}(吗|么|(?<!什)么)"
+    r"|(能|可以|能否|能不能|还能)(进|入|纳入|享受|拿|领|申领|获得)[^，,。？?]{0,24}(吗|么|(?<![什怎这那多要])么)"
 )
 # a document that is a blank form to fill in (its title says so): its lines rarely answer a question
 _FORM_TITLE = re.compile(r"(申报书|申请书|申请表|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
 # "能享受…吗 / 能进…吗": a ruling on the applicant, not a detail the notice may leave out
 _ASKS_YES_NO_RULING = re.compile(r"(能|可以|可否|能否|能不能|是否能?)(享受|申请|申报|领取|领|拿到|获得|进入?|报|算)")
+# a question's sentences: a ruling is asked within one ("几号截止？能申报吗？"), never across a 。/？
+_SENTENCE_END = re.compile(r"[？?。！!]+")
+
+
+# "对…数量有要求吗": a sentence asking what the notice requires, not whether the applicant qualifies
+_ASKS_REQUIREMENT = re.compile(r"(要求|规定|限制)(吗|么)[？?。！!]*$")
+
+
+def asks_ruling(question: str, pattern: re.Pattern[str] = _ASKS_RULING) -> bool:
+    """Whether some sentence of the question asks for a ruling on the applicant ("能申报吗"): the pattern is
+    matched within each sentence, so "申报截止到哪天？有咨询电话吗？" asks none, nor does a sentence asking
+    whether the notice has a requirement ("申报…，对报告数量有要求吗？")."""
+    return any(pattern.search(part) and not _ASKS_REQUIREMENT.search(part)
+               for part in _SENTENCE_END.split(question) if part.strip())
+
+
 _FIRST_PERSON = re.compile(r"(我们|我司|本单位|我单位|本公司|我公司|我院|我校|我是|本人|我)")
 # control characters, and lone surrogates (undecodable bytes from a terminal): they cannot be encoded,
 # hashed or printed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def deciding_order(criterion: Any) -> int:
+    """How much a criterion decided a ruling, most first: a failed hard condition or a met fast lane
+    ("免申即享") settles it, an unknown hard condition is what is still open, the rest only back it."""
+    kind, status = getattr(criterion, "kind", ""), getattr(criterion, "status", "")
+    if (status == "not_met" and kind == "hard") or (status == "met" and kind == "sufficient"):
+        return 0
+    if status == "unknown" and kind == "hard":
+        return 1
+    return 2
 
 
 def clean_question(question: Any) -> str:
@@ -239,7 +266,8 @@ class AnswerService:
             session.notices = list(decision.notice_ids)
         return decision
 
-    def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K, dense: bool = True) -> list[RetrievedClause]:
+    def ranked_clauses(self, q: str, decision: Any, k: int = CONTEXT_K, dense: bool = True,
+                       open_lead: bool = True) -> list[RetrievedClause]:
         """Routed retrieval, then the focus step: another city's clause never leads, and among the first few
         a clause holding the asked kind of span (amount, date …) with the question's terms comes first."""
         retrieved = self._with_parts(q, self.routed.run(q, k=k, decision=decision, dense=dense), decision, k)
@@ -249,8 +277,31 @@ class AnswerService:
         asks_form = bool(_FORM_TITLE.search(q))
         retrieved = sorted(retrieved, key=lambda r: (focus.region_conflicts(q, r.chunk),
                                                      not asks_form and bool(_FORM_TITLE.search(r.chunk.title))))
-        terms = self.retriever.index.bm25.tokenizer.tokens(q)
-        return self.composer._rank_for_answer(q, retrieved, terms)
+        bm25 = self.retriever.index.bm25
+        terms = bm25.tokenizer.tokens(q)
+        # an open question's lead is the clause saying its words (a ruling's scope reads retrieval order)
+        weights = {t: bm25.idf(t) for t in set(terms)} if open_lead else None
+        ranked = self.composer._rank_for_answer(q, retrieved, terms, weights)
+        return self._with_list_items(ranked, k)
+
+    def _with_list_items(self, ranked: list[RetrievedClause], k: int) -> list[RetrievedClause]:
+        """A lead clause that only introduces a list ("申报单位应具备以下条件：") is followed by the list's items
+        (the clauses under its heading), which say what it introduces."""
+        from assistant.answer.composer import is_list_intro, list_items_after
+
+        if not ranked or not is_list_intro(ranked[0].chunk):
+            return ranked
+        index = self.retriever.index
+        lead = ranked[0].chunk
+        for a, b in index.doc_ranges([lead.doc_id]):
+            at = next((i for i in range(a, b) if index.chunks[i].chunk_id == lead.chunk_id), None)
+            if at is None:
+                continue
+            items = list_items_after(lead, index.chunks[at + 1:b])
+            ids = {c.chunk_id for c in items}
+            rest = [r for r in ranked[1:] if r.chunk.chunk_id not in ids]
+            return [ranked[0], *(RetrievedClause(chunk=c, score=ranked[0].score) for c in items), *rest][:k]
+        return ranked
 
     def _with_parts(self, q: str, retrieved: list[RetrievedClause], decision: Any, k: int) -> list[RetrievedClause]:
         """A several-part question ("几号截止？交到哪？找谁？"): each part's answering clause (its sentence holds
@@ -263,12 +314,12 @@ class AnswerService:
         parts = question_parts(q)
         if not retrieved or (len(parts) < 2 and not question_types(q)):
             return retrieved
-        from assistant.answer.composer import best_sentence
+        from assistant.answer.composer import best_sentence, part_types
 
         # each part's answer is looked for in every clause of the notice the question is about (a routed
         # notice's clauses, else the lead clause's document): retrieval first, the rest after
         index = self.retriever.index
-        if decision.routed and len(decision.families) <= 3:
+        if decision.routed:  # every routed notice: the lead clause's may be a list or a plan, not the call
             docs = list(decision.doc_ids)
         else:  # the notice of the best clause
             fam = self.routed.router.family(retrieved[0].chunk.doc_id)
@@ -277,11 +328,16 @@ class AnswerService:
         pool = list(retrieved) + [RetrievedClause(chunk=c, score=0.0) for a, b in index.doc_ranges(docs)
                                   for c in index.chunks[a:b] if c.chunk_id not in seen]
         terms = index.bm25.tokenizer.tokens(q)
-        head: list[RetrievedClause] = [retrieved[0]]
-        for part in parts:
-            found = best_sentence(part, pool, terms)
+        # the notice itself (not a higher body's notice it forwards) is what the applicant answers to
+        heads = {f.notice_id for f in decision.families} if decision.routed else set()
+        # the parts' answering clauses lead, in the order the parts are asked; retrieval's best follows
+        head: list[RetrievedClause] = []
+        for part, types in zip(parts, part_types(parts), strict=True):
+            found = best_sentence(part, pool, terms, types, prefer=heads)
             if found is not None and all(h.chunk.chunk_id != found[0].chunk.chunk_id for h in head):
                 head.append(found[0])
+        if all(h.chunk.chunk_id != retrieved[0].chunk.chunk_id for h in head):
+            head.append(retrieved[0])
         ids = {h.chunk.chunk_id for h in head}
         return (head + [r for r in retrieved if r.chunk.chunk_id not in ids])[:k]
 
@@ -339,7 +395,7 @@ class AnswerService:
             session.facts = facts  # facts accumulate over the conversation
             # a ruling's contexts: the clauses it rests on lead; the rest ranked lexically (no query encoding),
             # within the notices the question is routed to — so the scope's notices are the routed ones
-            retrieved = self.ranked_clauses(q, decision, dense=False)
+            retrieved = self.ranked_clauses(q, decision, dense=False, open_lead=False)
             scope = self._scope(q, session, extracted, retrieved)
             candidates = scope.programme_ids
             if candidates:
@@ -360,8 +416,9 @@ class AnswerService:
             return not_stated
         if extracted.programme_id:
             session.programme_id = extracted.programme_id
-        record = self.composer.run(q, self._one_notice(retrieved, decision), terms)
-        record.contexts = [r.chunk.text for r in retrieved]
+        heads = [f.notice_id for f in decision.families] if decision.routed else []
+        record = self.composer.run(q, self._one_notice(retrieved, decision), terms, prefer=heads)
+        record.contexts = [context_text(r.chunk) for r in retrieved]
         record = self.catalogue_facts.run(q, record, self.registry(), self._locate)
         return self._with_route_note(record, decision)
 
@@ -371,7 +428,7 @@ class AnswerService:
         asked detail; the nearest clause is shown as context. A ruling question ("能享受…吗") asks no detail."""
         from assistant.answer.unstated import UnstatedDetailCheck, not_stated_answer
 
-        if _ASKS_RULING.search(q) or _ASKS_YES_NO_RULING.search(q):
+        if asks_ruling(q) or asks_ruling(q, _ASKS_YES_NO_RULING):
             return None
 
         index = self.retriever.index
@@ -397,14 +454,14 @@ class AnswerService:
         if check.run(q, top, retrieved, index.bm25) is None:
             return None
         quotes = self.composer._quotes(q, detail.nearest, terms)[:1] if detail.nearest is not None else []
-        return not_stated_answer(detail, [r.chunk.text for r in retrieved], quotes)
+        return not_stated_answer(detail, [context_text(r.chunk) for r in retrieved], quotes)
 
     def _match_turn(self, q: str, session: Session, extracted: Any) -> AnswerRecord | None:
         """"我们能申报哪些项目？" (or facts supplied after it): the match over the catalogue, else None."""
         from assistant.matching.chat import MatchChat
 
         # facts supplied after a match answer re-run it, unless they name one programme (the checker's then)
-        supplying = not _ASKS_RULING.search(q) and len(q) < 60 and not extracted.programme_id
+        supplying = not asks_ruling(q) and len(q) < 60 and not extracted.programme_id
         return MatchChat(self.matcher()).run(q, session, extracted.facts, supplying)
 
     def matcher(self) -> Any:
@@ -442,9 +499,9 @@ class AnswerService:
         return self._focus_cache
 
     def _is_eligibility(self, q: str, extracted: Any, session: Session) -> bool:
-        if session.pending_eligibility and extracted.facts and not _ASKS_RULING.search(q) and len(q) < 60:
+        if session.pending_eligibility and extracted.facts and not asks_ruling(q) and len(q) < 60:
             return True  # "我们是2021年注册的" answers the checker's question
-        if not _ASKS_RULING.search(q):
+        if not asks_ruling(q):
             return False
         about_applicant = bool(_FIRST_PERSON.search(q)) or bool(set(extracted.facts) - {"entity_type"})
         return about_applicant
@@ -489,8 +546,8 @@ class AnswerService:
             titles = "、".join(r.programme_title for r in results)
             extra.append(f"您要申报的是哪一类项目？（{titles}）")
         # the clauses the ruling rests on lead the contexts
-        quotes = [c.reference.quote for r in results for c in r.criteria
-                  if c.status == "not_met" or c.kind != "reminder"]
+        criteria = [c for r in results for c in r.criteria if c.status == "not_met" or c.kind != "reminder"]
+        quotes = [c.reference.quote for c in sorted(criteria, key=deciding_order)]  # stable
         lead = self._clauses_quoting(quotes, [c.reference.file for r in results for c in r.criteria])
         ids = {c.chunk.chunk_id for c in lead}
         contexts = lead + [r for r in retrieved if r.chunk.chunk_id not in ids]

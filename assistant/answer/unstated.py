@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.spans import ANSWER_TYPES, question_types, split_sentences
+from assistant.answer.spans import ANSWER_TYPES, asking_clauses, question_types, split_sentences
 from assistant.index.bm25 import BM25Index
 from assistant.models import AnswerRecord, Chunk, Citation, RetrievedClause
 
@@ -22,9 +22,13 @@ _EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|�
 _TOPICS = {
     r"截止|截至|最晚|最迟": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
+    # "有效期几年" is answered by a validity period, not any span of years; "多久到账" by a payment's timing
+    r"有效期": r"有效期|有效",
+    r"到账|账上|拨到|拨付|打款|发放|兑付": r"到账|拨付|拨到|拨款|兑现|兑付|发放|支付|打款|划拨",
 }
-# question words that are no subject of their own
-_ASKING = re.compile(r"^(多少|几|什么|哪|怎么|如何|是否|有没有|能否|可以|要求|规定|情况|大概|一般|需要)")
+# question words that are no subject of their own, nor are the words setting the scene ("公示完以后")
+_ASKING = re.compile(r"^(多少|几|什么|哪|怎么|如何|是否|有没有|能否|可以|要求|规定|情况|大概|一般|需要"
+                     r"|以后|之后|以前|之前|完了|完成后|时候)")
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,17 @@ class UnstatedDetailCheck:
             raise ValueError(f"subject_terms must be ≥ 1, got {subject_terms!r}")
         self.subject_terms = subject_terms
 
+    @staticmethod
+    def asking(question: str) -> str:
+        """The clauses of a question that ask (hold a question word); the whole question when none does."""
+        return asking_clauses(question)
+
     def asked_types(self, question: str) -> list[str]:
-        """The detail kinds the question asks for."""
-        types = [t for t in question_types(question) if t in _DETAIL_TYPES]
-        if "date" in types and not _EXPLICIT_DATE.search(question):
+        """The detail kinds the question asks for (in its asking clauses: "资助公示完以后，钱多久到账" asks a
+        duration, not an amount)."""
+        asking = self.asking(question)
+        types = [t for t in question_types(asking) if t in _DETAIL_TYPES]
+        if "date" in types and not _EXPLICIT_DATE.search(asking):
             types.remove("date")  # "多长时间内完成" asks for a duration, not a date
         return types
 
@@ -69,9 +80,17 @@ class UnstatedDetailCheck:
         """The question's rarest words that its notice's title does not already say."""
         title_text = "".join(titles)
         topical = "|".join(_TOPICS)  # "截止", "资助" …: the topic check reads these
+        # a piece of an asking word is none either ("有效期" asks; its 效期 is no subject)
+        asked = [m.span() for ask, _ in ANSWER_TYPES.values() for m in ask.finditer(question)]
+
+        def inside_asking(t: str) -> bool:
+            at = question.find(t)
+            return at >= 0 and any(a <= at and at + len(t) <= b for a, b in asked)
+
         terms = {t for t in bm25.tokenizer.tokens(question)
                  if len(t) >= 2 and t not in title_text and not _ASKING.match(t) and bm25.idf(t) > 0
-                 and not re.search(topical, t) and not any(ask.search(t) for ask, _ in ANSWER_TYPES.values())}
+                 and not re.search(topical, t) and not any(ask.search(t) for ask, _ in ANSWER_TYPES.values())
+                 and not inside_asking(t)}
         terms = {t for t in terms if not any(t != u and t in u for u in terms)}  # 申请人, not also 申请
         # the words nearest the asking words ("多长时间能拨到账上" → 拨到, 账上) name what is asked about;
         # words further off set the scene ("公示完以后")
@@ -117,7 +136,8 @@ class UnstatedDetailCheck:
                                                            for k in ("region", "issuer")})
         subject = self.subject(question, titles, bm25)
         need = 1
-        topic = next((t for k, t in _TOPICS.items() if re.search(k, question)), None)
+        asking = self.asking(question)
+        topic = next((t for k, t in _TOPICS.items() if re.search(k, asking)), None)
         for c in doc_chunks:
             for sentence in split_sentences(c.text):
                 if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):

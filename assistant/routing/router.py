@@ -83,8 +83,10 @@ def region_words(region: str | None) -> list[str]:
 
 
 def series_key(title: str) -> str:
-    """A title without its years, batches and wrappers: the notices of one yearly series share it."""
-    return "".join(short_forms(_YEARISH.sub("", title))) or normalise(title)
+    """A title without its years, batches and wrappers: the notices of one yearly series share it — also when
+    a year words the name in another order ("企业培育库入库" one year, "培育库企业入库" the next): the key is
+    the name's characters, sorted."""
+    return "".join(sorted("".join(short_forms(_YEARISH.sub("", title))) or normalise(title)))
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,18 @@ class NoticeRouter:
                 regions: set[str] | None = None) -> RouteDecision:
         """The good fits among the candidates, narrowed by a named region and year, and within a series to
         the year asked ("今年", "2025年度") or else its newest year."""
+        if not self.years_named(question):
+            # no year asked: the series is meant, and its newest notice answers for it — with the score of the
+            # series' best-named notice (one year's title may word the name closer to the question)
+            scores = dict(scores)
+            best_of: dict[str, tuple[float, NoticeFamily]] = {}
+            for f in cands:
+                best, last = best_of.get(f.series, (0.0, f))
+                if (f.year or 0) > (last.year or 0):
+                    last = f
+                best_of[f.series] = (max(best, scores.get(f.notice_id, 0.0)), last)
+            for best, last in best_of.values():
+                scores[last.notice_id] = max(scores.get(last.notice_id, 0.0), best)
         top = max((scores.get(f.notice_id, 0.0) for f in cands), default=0.0)
         fits = [f for f in cands if scores.get(f.notice_id, 0.0) >= top * self.tie_ratio]
         if regions:

@@ -163,3 +163,23 @@ def test_the_bigram_index_scores_exactly_as_a_scan_of_every_family(router: Notic
         assert list(fast) == list(slow), q  # same families, same order
         assert fast == slow, q  # and bit-identical scores
     assert any(router.scores(q) for q in questions)  # the comparison is not over empty results only
+
+
+def test_a_series_is_one_whatever_order_a_year_words_its_name_in() -> None:
+    from assistant.routing.router import series_key
+
+    a = series_key("关于组织开展2023年测试新区“专精特新”企业培育库第一批入库工作的通知")
+    b = series_key("关于组织开展2025年测试新区“专精特新”培育库企业入库工作的通知")
+    assert a == b
+    assert a != series_key("关于组织开展2025年测试新区孵化载体库入库工作的通知")
+
+
+def test_the_newest_of_a_series_answers_with_the_series_best_name_when_no_year_is_asked() -> None:
+    registry = NoticeRegistry([
+        _rec("pool-2023", "关于组织开展2023年测试新区“专精特新”企业培育库第一批入库工作的通知", 2023, "测试新区"),
+        _rec("pool-2025", "关于组织开展2025年测试新区“专精特新”培育库企业入库工作的通知", 2025, "测试新区"),
+        _rec("rules", "测试新区专精特新企业培育库入库及奖补实施细则", 2024, "测试新区"),
+    ])
+    router = NoticeRouter.from_registry(registry, today=TODAY)
+    d = router.run("专精特新企业培育库入库材料报给谁审核？")
+    assert "pool-2023" not in d.notice_ids and d.notice_ids[0] == "pool-2025"
