@@ -420,9 +420,12 @@ def main() -> int:
         *([f"| Xiong'an dev here: evidence@5 / facts / refusal acc. / citation validity | "
            f"{xm['evidence_at_k']:.3f} / {xm['fact_recall']:.3f} / {xm['refusal_accuracy']:.3f} / "
            f"{xm['citation_validity']:.3f} |"] if xm else []), "",
-        f"Vectors: {embedder.reused:,} synthetic clauses got their real source clause's cached e5 vector; "
-        f"{embedder.untraced:,} untraceable synthetic and {embedder.real_embedded:,} real texts were embedded. "
-        "A distractor is a perfect dense twin of its source; only BM25 and the catalogue see its new title, "
+        ("Vectors: as built by the earlier run (each synthetic clause reuses its real source clause's cached "
+         "e5 vector). " if reuse else
+         f"Vectors: {embedder.reused:,} synthetic clauses got their real source clause's cached e5 vector; "
+         f"{embedder.untraced:,} untraceable synthetic and {embedder.real_embedded:,} real texts were embedded. ")
+        + "Citation validity of the Xiong'an set counts a cited synthetic clause as invalid (it is in no shared "
+        "notice file). A distractor is a perfect dense twin of its source; only BM25 and the catalogue see its new title, "
         "city and numbers.", "",
         f"Strict evidence misses: {', '.join(strict_misses) or 'none'}.", "",
         f"Where the slowest questions spend their time (cProfile, {', '.join(hotspots[0]['questions'])}):", "",
