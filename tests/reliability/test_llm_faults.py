@@ -160,7 +160,14 @@ def test_injection_offline_gives_no_verdict(corpus_service) -> None:  # type: ig
         TALLY["inputs"] += 1
         check_record(record)
         assert record.verdict is None, (q, record.verdict)
-        assert "符合条件" not in re.sub(r"[“\"].*?[”\"]", "", record.answer.split("依据")[0]) or record.refused
+        assert "符合条件" not in _own_words(record) or record.refused
+
+
+def _own_words(record) -> str:  # type: ignore[no-untyped-def]
+    """The answer's lead in its own words: quoted text and pieces said verbatim by a cited clause removed."""
+    head = re.sub(r"[“\"].*?[”\"]", "", record.answer.split("依据")[0])
+    pieces = re.split(r"[：\n]", head)
+    return "".join(p for p in pieces if not (p.strip() and any(p.strip() in c for c in record.contexts)))
 
 
 def test_injection_cannot_flip_a_checker_ruling(corpus_service) -> None:  # type: ignore[no-untyped-def]
