@@ -44,14 +44,16 @@ _SENTENCE_END = re.compile(r"[？?。！!]+")
 
 
 # "对…数量有要求吗": a sentence asking what the notice requires, not whether the applicant qualifies
+# ("符合要求吗" / "满足规定吗" still ask whether the applicant qualifies)
 _ASKS_REQUIREMENT = re.compile(r"(要求|规定|限制)(吗|么)[？?。！!]*$")
+_ASKS_MEETING = re.compile(r"(符合|满足|达到|合乎).{0,6}(要求|规定|限制)(吗|么)[？?。！!]*$")
 
 
 def asks_ruling(question: str, pattern: re.Pattern[str] = _ASKS_RULING) -> bool:
     """Whether some sentence of the question asks for a ruling on the applicant ("能申报吗"): the pattern is
     matched within each sentence, so "申报截止到哪天？有咨询电话吗？" asks none, nor does a sentence asking
     whether the notice has a requirement ("申报…，对报告数量有要求吗？")."""
-    return any(pattern.search(part) and not _ASKS_REQUIREMENT.search(part)
+    return any(pattern.search(part) and (not _ASKS_REQUIREMENT.search(part) or _ASKS_MEETING.search(part))
                for part in _SENTENCE_END.split(question) if part.strip())
 
 

@@ -89,6 +89,8 @@ def test_asking_whether_the_notice_has_a_requirement_asks_no_ruling() -> None:
 
     assert not asks_ruling("申报测试诊所，对出过的诊断报告数量有要求吗？")
     assert asks_ruling("申报测试诊所，我们出过15份诊断报告，能申报吗？")
+    assert asks_ruling("我们的研发机构是2023年6月在德国注册成立的，符合要求吗？")
+    assert asks_ruling("我们去年营收3000万，符合条件要求吗")
 
 
 def test_a_year_of_account_is_no_duration() -> None:
