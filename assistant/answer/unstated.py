@@ -139,12 +139,16 @@ class UnstatedDetailCheck:
         asking = self.asking(question)
         topic = next((t for k, t in _TOPICS.items() if re.search(k, asking)), None)
         for c in doc_chunks:
+            # a clause's own heading line ("青年科技创新人才项目" above its 申报条件) names what it is about, as
+            # its section does
+            first = c.text.lstrip().split("\n", 1)[0]
+            heading = c.section + (first if len(first) <= 40 else "")
             for sentence in split_sentences(c.text):
                 if not any(ANSWER_TYPES[t][1].search(sentence) for t in types):
                     continue
                 if topic is not None and not re.search(topic, sentence):
                     continue
-                if subject and sum(1 for t in subject if t in sentence or t in c.section) < need:
+                if subject and sum(1 for t in subject if t in sentence or t in heading) < need:
                     continue
                 return True
         return False

@@ -51,8 +51,10 @@ class RoutedRetriever:
         """
         decision = decision if decision is not None else self.router.run(question)
         base = filters or RetrievalFilters()
+        # a follow-up kept on the notice under discussion is elliptic ("我是博士，能报吗？"): its words may match
+        # another notice better, but the conversation is about this one
         if decision.routed and base.doc_id is None and base.doc_ids is None and (
-                strict or self.trusts(question, decision)):
+                strict or decision.kept or self.trusts(question, decision)):
             found = self.retriever.run(question, k=k, filters=dataclasses.replace(
                 base, doc_ids=frozenset(decision.doc_ids)), dense=dense)
             if found or strict:

@@ -217,3 +217,18 @@ def test_a_longer_name_the_question_says_outweighs_a_short_word() -> None:
     terms = ["双边", "创新", "合作", "双边创新合作", "资助", "经费", "上限"]
     found = best_sentence("双边创新合作项目的省资助经费上限是多少", [belt, pair], terms)
     assert found is not None and found[0] is pair
+
+
+def test_a_condition_under_its_programme_heading_line_is_stated() -> None:
+    clauses = [
+        chunk("青年人才项目\n\n支持青年人才开展研究。\n\n申报条件：具有博士学位。男性年龄不超过35周岁（1989年1月1日以后出生）。",
+              ("三、申报条件",), 0),
+        chunk("面上项目\n\n申报条件：申报单位为市内企事业单位。", ("三、申报条件",), 1),
+    ]
+    bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
+    got = UnstatedDetailCheck().run("青年人才项目对年龄有什么要求？", clauses, [RetrievedClause(clauses[0], 1.0)], bm25)
+    assert got is None
+    # the heading line names the programme; another programme's clause does not state its age limit
+    other = UnstatedDetailCheck().run("面上项目对年龄有什么要求？", clauses[1:], [RetrievedClause(clauses[1], 1.0)],
+                                      bm25)
+    assert other is not None and "年龄" in other.asked

@@ -46,6 +46,15 @@ def test_a_route_the_lexical_index_contradicts_falls_back_to_the_whole_corpus(ro
     assert found[0].chunk.doc_id in _docs(routed, "haibin")
 
 
+def test_a_follow_up_kept_on_the_notice_under_discussion_stays_there(routed) -> None:  # type: ignore[no-untyped-def]
+    """An elliptic follow-up may match another notice better; the conversation is about the kept one."""
+    q = "科技创新券单张额度最高多少？检验检测服务目录有哪些？"
+    kept = RouteDecision(notice_ids=["x"], doc_ids=sorted(_docs(routed, "shanhe")), kept=True)
+    assert not routed.trusts(q, kept)  # the same words would leave an unkept route
+    found = routed.run(q, k=3, decision=kept)
+    assert found and {r.chunk.doc_id for r in found} <= _docs(routed, "shanhe")
+
+
 def test_bm25_subset_scores_equal_the_full_scores_inside_the_ranges(routed) -> None:  # type: ignore[no-untyped-def]
     bm25 = routed.index.bm25
     q = "申报截止时间 联系电话"
