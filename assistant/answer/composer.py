@@ -30,6 +30,13 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 _PART_END = re.compile(r"[？?]+")
 # a term the question quotes from the notice: “研究与试验发展人员数”
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+# a question asking who may apply ("需要满足什么条件", "申报条件有哪些", "申报主体有什么要求") — not one asking
+# about materials, forms or dates, whose "要求" are of another kind
+_ASKS_CONDITIONS = re.compile(r"(什么|哪些|啥|何种)(条件|资格)|(条件|资格)(是什么|是啥|有哪些|有什么|包括)|需要?满足|要满足|"
+                              r"门槛|(对象|主体|单位|企业|机构)(有什么|有哪些|需要?什么)要求|谁(能|可以)")
+_NOT_CONDITIONS = re.compile(r"材料|格式|装订|报送|提交|盖章|时间|日期|截止|上传|填报|申报书|附件")
+# a section that sets the conditions ("一、基本条件", "（一）申请条件", "二、支持对象")
+_CONDITION_SECTION = re.compile(r"条件|资格|支持对象|申报对象|申报主体|补助对象|奖励对象|扶持对象|适用对象|认定标准")
 _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
@@ -324,7 +331,13 @@ class CitedAnswerComposer:
                         for t in terms if t in q)
             return best + 0.3 * weigh(own, text) + bonus
 
-        head.sort(key=lambda r: -said(r))  # stable: ties keep retrieval order
+        # a question asking the conditions is answered from the section setting them, where there is one
+        conditions = bool(_ASKS_CONDITIONS.search(question)) and not _NOT_CONDITIONS.search(question)
+
+        def in_conditions(r: RetrievedClause) -> bool:
+            return conditions and bool(_CONDITION_SECTION.search(r.chunk.section))
+
+        head.sort(key=lambda r: (not in_conditions(r), -said(r)))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:

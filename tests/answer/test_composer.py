@@ -181,3 +181,21 @@ def test_an_open_question_leads_with_one_sentence_saying_its_words_not_a_long_cl
     ranked = CitedAnswerComposer()._rank_for_answer(q, [scattered, stage], list(weights), weights)
     assert ranked[0] is stage
     assert "Ⅱ期临床" in best_spans(q, stage.chunk.text, list(weights), limit=1, title=title)[0].text
+
+
+@pytest.mark.parametrize("q", ["测试资源库入库需要满足什么条件？", "申报条件有哪些？", "申报主体有什么要求？"])
+def test_a_question_asking_the_conditions_leads_with_the_section_setting_them(q: str) -> None:
+    urging = clause("请积极组织符合条件的服务机构入库，确保入库机构质量。", ("三、申报要求", "（一）"))
+    form = clause("1.测试资源库入库申请表；", ("附件1", "1."))
+    basic = clause("在测试新区注册成立两年以上，具有独立法人资格。", ("一、基本条件", "（二）"))
+    terms = ["测试", "资源库", "入库", "条件", "申报", "主体", "要求"]
+    weights = dict.fromkeys(terms, 1.0)
+    assert CitedAnswerComposer()._rank_for_answer(q, [urging, form, basic], terms, weights)[0] is basic
+
+
+def test_a_question_about_materials_is_no_conditions_question() -> None:
+    rules = clause("申报材料须加盖公章，一式两份。", ("四、材料要求", "（一）"))
+    basic = clause("在测试新区注册成立两年以上。", ("一、基本条件", "（二）"))
+    weights = {"材料": 1.0, "要求": 1.0}
+    ranked = CitedAnswerComposer()._rank_for_answer("申报材料有什么要求？", [rules, basic], list(weights), weights)
+    assert ranked[0] is rules

@@ -137,3 +137,17 @@ def test_real_notices_read_into_documents_without_markup(prefix: str) -> None:
         assert not MARKUP.search(c.text), c.text
         pieces = str(c.metadata.get(QUOTES_KEY) or "") or c.text
         assert all(_norm(p) in raw for p in pieces.split("\n") if not c.metadata.get("row")), c.text
+
+
+def test_an_attachment_title_wrapped_over_lines_is_read_before_the_line_naming_who_drew_up_the_form(
+        tmp_path: Path) -> None:
+    path = tmp_path / "001_2025-11-17_关于开展测试新区服务资源库入库征集工作的通知.md"
+    path.write_text(
+        "# 关于开展测试新区服务资源库入库征集工作的通知\n\n## 正文\n\n各有关单位：现开展服务资源库入库征集工作。\n\n"
+        "一、基本条件\n\n在测试新区注册成立两年以上。\n\n测试新区科技局\n\n2025年11月17日\n\n"
+        "## 附件 1：附件.docx\n\n附件1\n\n测试新区服务资源库\n\n入库申请材料\n\n申请单位名称（盖章）：\n\n"
+        "填报日期： 年 月 日\n\n测试新区科技局制\n\n申请材料\n\n（目录）\n\n1.入库申请表；\n\n2.单位情况概述；\n",
+        encoding="utf-8")
+    docs, _, _ = parse_and_catalogue(path, NoticeCatalogue())
+    titles = [d.title for d in docs]
+    assert titles == ["关于开展测试新区服务资源库入库征集工作的通知", "测试新区服务资源库入库申请材料"], titles
