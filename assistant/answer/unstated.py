@@ -20,7 +20,9 @@ _DETAIL_TYPES = ("amount", "date", "count", "age", "duration")
 _EXPLICIT_DATE = re.compile(r"截止|日期|哪天|几月|什么时候|何时|哪一天|几号|最晚")
 # question wording → what the stating sentence must also say (a deadline is not any date; funding not any sum)
 _TOPICS = {
-    r"截止|截至|最晚|最迟": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传",
+    # a deadline is also a day or hour something is due before ("并于8月18日12点前，将纸质版…")
+    r"截止|截至|最晚|最迟": r"截止|截至|结束|前完成|之前|前在|前成立|前已|前报|以前|前提交|前将|前发送|前上传"
+                           r"|[日时点]\s*(之|以)?前",
     r"资助|经费|给多少|补助|奖补|拿多少|多少钱|奖励": r"资助|经费|补助|奖补|支持|给予|奖励|补贴",
     # "有效期几年" is answered by a validity period, not any span of years; "多久到账" by a payment's timing
     r"有效期": r"有效期|有效",

@@ -82,6 +82,24 @@ def region_words(region: str | None) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))
 
 
+# a notice's own name this long, said whole by a question, names it outright (shorter ones are generic: 面上项目)
+_NAME_MIN = 5
+
+
+def _enclosing_words(region: str | None) -> frozenset[str]:
+    """The words naming the areas that contain ``region`` (its province for a city or new area), from the
+    gazetteer; none when the gazetteer does not know it."""
+    from assistant.eligibility.gazetteer import load_gazetteer
+
+    if not region:
+        return frozenset()
+    gaz = load_gazetteer()
+    place = gaz.resolve(region)
+    if place is None:
+        return frozenset()
+    return frozenset(w for name in gaz.chain(place)[1:] for w in region_words(name))
+
+
 def series_key(title: str) -> str:
     """A title without its years, batches and wrappers: the notices of one yearly series share it — also when
     a year words the name in another order ("企业培育库入库" one year, "培育库企业入库" the next): the key is
@@ -101,6 +119,8 @@ class NoticeFamily:
         programme_names: programme id → name.
         aliases: the derived names the question is matched against.
         series: the series key (same for each year's notice of one series).
+        names: the notice's own names (its title, the title's short forms, its programmes' names) — a question
+            saying one whole names the notice outright.
     """
 
     notice_id: str
@@ -115,6 +135,7 @@ class NoticeFamily:
     programme_names: tuple[tuple[str, str], ...]
     aliases: tuple[str, ...]
     series: str
+    names: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -251,9 +272,20 @@ class NoticeRouter:
                 if piece not in df:
                     df[piece] = self._piece_df(piece)
                 total += self.weight(len(piece)) * math.log(1 + n / df[piece])
+            # a question saying one of the notice's own names whole names it outright: its longest such name
+            # counts once more, as a piece of its own (the pieces above cap a long name's weight)
+            named = self._named(self.families[k], q)
+            if named is not None:
+                if named not in df:
+                    df[named] = self._piece_df(named)
+                total += self.weight(len(named)) * math.log(1 + n / max(df[named], 1))
             if total > 0:
                 out[self.families[k].notice_id] = total
         return out
+
+    def _named(self, family: NoticeFamily, q: str) -> str | None:
+        """The longest of the family's own names that the (normalised) question says whole."""
+        return max((a for a in family.names if a in q and a not in self._region_set), key=len, default=None)
 
     def _piece_df(self, piece: str) -> int:
         """How many families' alias texts hold ``piece`` (checked only in those holding all its bigrams)."""
@@ -424,6 +456,14 @@ def families_of(records: Iterable[NoticeRecord], today: dt.date | None = None) -
         for _, name in names:
             for s in short_forms(name):
                 aliases.setdefault(s, None)
+        # a name is said without its region too ("中小企业服务资源库入库" for "雄安新区中小企业服务资源库入库")
+        places = sorted(set(region_words(head.region)) | _enclosing_words(head.region), key=len, reverse=True)
+        own_names = [a for a in aliases if len(a) >= _NAME_MIN]
+        for a in list(own_names):
+            w = next((w for w in places if a.startswith(w)), None)
+            if w is not None and len(a) - len(w) >= _NAME_MIN:
+                own_names.append(a[len(w):])
+        own = tuple(dict.fromkeys(own_names))
         for value in (head.issuer, head.doc_number):
             if value:
                 aliases.setdefault(normalise(value), None)
@@ -436,5 +476,5 @@ def families_of(records: Iterable[NoticeRecord], today: dt.date | None = None) -
             notice_id=head.notice_id, doc_ids=tuple(r.notice_id for r in group), title=head.title,
             year=head.year, region=head.region, issuer=head.issuer, published=head.published,
             status=head.status(today).state, programmes=tuple(pid for pid, _ in names), programme_names=names,
-            aliases=tuple(a for a in aliases if a), series=series_key(head.title)))
+            aliases=tuple(a for a in aliases if a), series=series_key(head.title), names=own))
     return out

@@ -232,3 +232,10 @@ def test_a_condition_under_its_programme_heading_line_is_stated() -> None:
     other = UnstatedDetailCheck().run("面上项目对年龄有什么要求？", clauses[1:], [RetrievedClause(clauses[1], 1.0)],
                                       bm25)
     assert other is not None and "年龄" in other.asked
+
+
+def test_a_day_and_hour_something_is_due_before_states_a_deadline() -> None:
+    clauses = [chunk("请申报单位如实填写预审表，并于8月18日12点前，将纸质版1份报至我局。", ("二、预审要求",), 0),
+               chunk("本次申报范围为科学技术进步奖。", ("一、申报范围",), 1)]
+    bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
+    assert UnstatedDetailCheck().run("测试工坊预审的截止时间？", clauses, [RetrievedClause(clauses[0], 1.0)], bm25) is None

@@ -143,6 +143,10 @@ def _scan_scores(router: NoticeRouter, question: str) -> dict[str, float]:
                 continue
             df = sum(1 for g in fams if piece in g.text)
             total += router.weight(len(piece)) * math.log(1 + len(fams) / df)
+        named = max((a for a in f.names if a in q and a not in router._region_set), key=len, default=None)
+        if named is not None:
+            df = max(sum(1 for g in fams if named in g.text), 1)
+            total += router.weight(len(named)) * math.log(1 + len(fams) / df)
         if total > 0:
             out[f.notice_id] = total
     return out
@@ -183,3 +187,18 @@ def test_the_newest_of_a_series_answers_with_the_series_best_name_when_no_year_i
     router = NoticeRouter.from_registry(registry, today=TODAY)
     d = router.run("专精特新企业培育库入库材料报给谁审核？")
     assert "pool-2023" not in d.notice_ids and d.notice_ids[0] == "pool-2025"
+
+
+def test_a_question_saying_a_notice_s_own_name_whole_scores_it_above_notices_sharing_its_pieces() -> None:
+    registry = NoticeRegistry([
+        _rec("award-vet", "关于组织2025年度测试省科学技术奖提名预审的通知", 2025, "测试新区"),
+        _rec("award-survey", "关于对2024年度测试省科学技术奖励拟提名项目摸底调查工作的通知", 2024, "测试新区"),
+        _rec("pool", "关于开展测试新区中小企业服务资源库入库征集工作的通知", 2025, "测试新区"),
+        _rec("rules", "测试新区专精特新中小企业培育库入库及奖补政策的实施细则", 2024, "测试新区"),
+    ])
+    router = NoticeRouter.from_registry(registry, today=TODAY)
+    scores = router.scores("测试省科学技术奖提名预审的截止时间？")
+    assert scores["award-vet"] > 1.5 * scores["award-survey"]
+    # said without the region that heads the name, the name is still said whole
+    scores = router.scores("中小企业服务资源库入库需要满足什么条件？")
+    assert scores["pool"] > 1.5 * scores.get("rules", 0.0)
