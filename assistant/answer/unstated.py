@@ -30,7 +30,9 @@ _TOPICS = {
 }
 # question words that are no subject of their own, nor are the words setting the scene ("公示完以后")
 _ASKING = re.compile(r"^(多少|几|什么|哪|怎么|如何|是否|有没有|能否|可以|要求|规定|情况|大概|一般|需要"
-                     r"|以后|之后|以前|之前|完了|完成后|时候)")
+                     r"|以后|之后|以前|之前|完了|完成后|时候"
+                     # distributive words ("每个项目最高资助多少") say how the amount is counted, not what about
+                     r"|每个|每项|每家|每户|每人|每年|单个|单项|单家)")
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,11 @@ def test_a_day_and_hour_something_is_due_before_states_a_deadline() -> None:
                chunk("本次申报范围为科学技术进步奖。", ("一、申报范围",), 1)]
     bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
     assert UnstatedDetailCheck().run("测试工坊预审的截止时间？", clauses, [RetrievedClause(clauses[0], 1.0)], bm25) is None
+
+
+def test_a_distributive_word_is_no_subject_the_stating_sentence_must_say() -> None:
+    clauses = [chunk("立项后将按照不超过项目研发总投入的50%、最高100万元给予资助。", ("三、组织方式",), 0),
+               chunk("每个单位限报1项。", ("四、申报要求",), 1), chunk("申报材料一式两份。", ("五、材料",), 2)]
+    bm25 = BM25Index([f"{c.title} {c.section}\n{c.text}" for c in clauses])
+    assert UnstatedDetailCheck().run("测试工坊每个产品最高资助多少？", clauses, [RetrievedClause(clauses[0], 1.0)],
+                                     bm25) is None
