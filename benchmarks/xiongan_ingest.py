@@ -6,6 +6,7 @@ Writes benchmarks/results/xiongan_ingest.{json,md}. Run: ``.venv/bin/python benc
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -56,7 +57,12 @@ def idle_rate() -> float | None:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus-xiongan"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus-xiongan",
+                    help="the notice folder (default: ../shared/corpus-xiongan)")
+    folder = ap.parse_args().folder
+    if not folder.is_dir():
+        sys.exit(f"没有这个目录：{folder}")
     files = expand_paths([folder])
     t0 = time.perf_counter()
     records, failed = catalogue_files(files, NoticeCatalogue())
