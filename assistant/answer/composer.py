@@ -30,13 +30,21 @@ _OPEN_QUESTION = re.compile(r"(什么(要求|条件|规定)|哪些|哪几|具备
 _PART_END = re.compile(r"[？?]+")
 # a term the question quotes from the notice: “研究与试验发展人员数”
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
-# a question asking who may apply ("需要满足什么条件", "申报条件有哪些", "申报主体有什么要求") — not one asking
-# about materials, forms or dates, whose "要求" are of another kind
-_ASKS_CONDITIONS = re.compile(r"(什么|哪些|啥|何种)(条件|资格)|(条件|资格)(是什么|是啥|有哪些|有什么|包括)|需要?满足|要满足|"
-                              r"门槛|(对象|主体|单位|企业|机构)(有什么|有哪些|需要?什么)要求|谁(能|可以)")
-_NOT_CONDITIONS = re.compile(r"材料|格式|装订|报送|提交|盖章|时间|日期|截止|上传|填报|申报书|附件")
-# a section that sets the conditions ("一、基本条件", "（一）申请条件", "二、支持对象")
-_CONDITION_SECTION = re.compile(r"条件|资格|支持对象|申报对象|申报主体|补助对象|奖励对象|扶持对象|适用对象|认定标准")
+# what an open question asks → the section that answers it, where the notice has one:
+# (asks, unless it also says, the answering section's heading)
+_SECTION_INTENTS: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...] = (
+    # who may apply ("需要满足什么条件", "申报条件有哪些", "申报主体有什么要求") — not materials, forms or dates,
+    # whose "要求" are of another kind
+    (re.compile(r"(什么|哪些|啥|何种)(条件|资格)|(条件|资格)(是什么|是啥|有哪些|有什么|包括)|需要?满足|要满足|"
+                r"门槛|(对象|主体|单位|企业|机构)(有什么|有哪些|需要?什么)要求|谁(能|可以)"),
+     re.compile(r"材料|格式|装订|报送|提交|盖章|时间|日期|截止|上传|填报|申报书|附件"),
+     re.compile(r"条件|资格|支持对象|申报对象|申报主体|补助对象|奖励对象|扶持对象|适用对象|认定标准")),
+    # how to apply ("怎么申报", "申报流程是什么", "在哪里申请")
+    (re.compile(r"(怎么|怎样|如何|在哪|去哪)(申报|申请|报名|提交|报送|办理)|(申报|申请|报名)(流程|程序|步骤|方式|途径|渠道)"),
+     re.compile(r"(条件|资格)"),
+     re.compile(r"申报(方式|程序|流程|途径|渠道|办法)|申请(方式|程序|流程|途径)|组织(方式|实施|申报)|报送(方式|要求)"
+                r"|工作(程序|流程)|办理(流程|程序|方式)")),
+)
 _QUESTION_WORD = re.compile(r"多少|几|什么|哪|怎么|怎样|如何|多久|多长|何时|吗|呢|是否|有没有|谁")
 # a part that only names another subject ("其他企业呢？", "那个人的呢"): it asks what the part before asked
 _ELLIPTIC = re.compile(r"(呢|怎么样|如何|又是?)$")
@@ -331,13 +339,15 @@ class CitedAnswerComposer:
                         for t in terms if t in q)
             return best + 0.3 * weigh(own, text) + bonus
 
-        # a question asking the conditions is answered from the section setting them, where there is one
-        conditions = bool(_ASKS_CONDITIONS.search(question)) and not _NOT_CONDITIONS.search(question)
+        # a question asking the conditions (or how to apply) is answered from the section setting them, where
+        # there is one
+        section = next((sec for asks, unless, sec in _SECTION_INTENTS
+                        if asks.search(question) and not unless.search(question)), None)
 
-        def in_conditions(r: RetrievedClause) -> bool:
-            return conditions and bool(_CONDITION_SECTION.search(r.chunk.section))
+        def in_section(r: RetrievedClause) -> bool:
+            return section is not None and bool(section.search(r.chunk.section))
 
-        head.sort(key=lambda r: (not in_conditions(r), -said(r)))  # stable: ties keep retrieval order
+        head.sort(key=lambda r: (not in_section(r), -said(r)))  # stable: ties keep retrieval order
         return head + list(retrieved[window:])
 
     def _quotes(self, question: str, r: RetrievedClause, terms: list[str]) -> list[str]:

@@ -36,7 +36,7 @@ _ASKS_RULING = re.compile(
     r"|(能|可以|能否|能不能|还能)(进|入|纳入|享受|拿|领|申领|获得)[^，,。？?]{0,24}(吗|么|(?<![什怎这那多要])么)"
 )
 # a document that is a blank form to fill in (its title says so): its lines rarely answer a question
-_FORM_TITLE = re.compile(r"(申报书|申请书|申请表|申请材料|申报材料|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
+_FORM_TITLE = re.compile(r"(申报书|申请书|申请表|申请材料|申报材料|声明|推荐表|汇总表|花名册|承诺书|登记表|信息表|一览表|明细表|统计表|备案表|模板)")
 # "能享受…吗 / 能进…吗": a ruling on the applicant, not a detail the notice may leave out
 _ASKS_YES_NO_RULING = re.compile(r"(能|可以|可否|能否|能不能|是否能?)(享受|申请|申报|领取|领|拿到|获得|进入?|报|算)")
 # a question's sentences: a ruling is asked within one ("几号截止？能申报吗？"), never across a 。/？

@@ -199,3 +199,11 @@ def test_a_question_about_materials_is_no_conditions_question() -> None:
     weights = {"材料": 1.0, "要求": 1.0}
     ranked = CitedAnswerComposer()._rank_for_answer("申报材料有什么要求？", [rules, basic], list(weights), weights)
     assert ranked[0] is rules
+
+
+def test_a_question_asking_how_to_apply_leads_with_the_procedure_section() -> None:
+    limit = clause("各申报单位承担本次项目数量原则上不超过1项。", ("二、征集要求", "6."))
+    steps = clause("申报单位根据申报通知的受理时间和条件等要求提交所有申报材料。", ("四、申报流程", "1."))
+    weights = {"项目": 1.0, "申报": 1.0}
+    ranked = CitedAnswerComposer()._rank_for_answer("测试攻关项目怎么申报？", [limit, steps], list(weights), weights)
+    assert ranked[0] is steps
