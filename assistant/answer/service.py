@@ -277,13 +277,17 @@ class AnswerService:
         # another city's clause never leads; nor does a blank form's (申报书, 申请表 …) unless the question asks
         # about the form itself
         asks_form = bool(_FORM_TITLE.search(q))
-        retrieved = sorted(retrieved, key=lambda r: (focus.region_conflicts(q, r.chunk),
-                                                     not asks_form and bool(_FORM_TITLE.search(r.chunk.title))))
+        def demoted(r: RetrievedClause) -> tuple[bool, bool]:
+            return focus.region_conflicts(q, r.chunk), not asks_form and bool(_FORM_TITLE.search(r.chunk.title))
+
+        retrieved = sorted(retrieved, key=demoted)
         bm25 = self.retriever.index.bm25
         terms = bm25.tokenizer.tokens(q)
         # an open question's lead is the clause saying its words (a ruling's scope reads retrieval order)
         weights = {t: bm25.idf(t) for t in set(terms)} if open_lead else None
-        ranked = self.composer._rank_for_answer(q, retrieved, terms, weights)
+        # the answer's ranking may not lift a demoted clause back above the others (a form's "按程序申报" says
+        # the question's words, but a blank form answers nothing)
+        ranked = sorted(self.composer._rank_for_answer(q, retrieved, terms, weights), key=demoted)
         return self._with_list_items(ranked, k)
 
     def _with_list_items(self, ranked: list[RetrievedClause], k: int) -> list[RetrievedClause]:

@@ -57,3 +57,18 @@ def test_source_texts_are_read_only_when_a_quote_check_needs_them(corpus_service
     assert "no-such-file.md" not in lazy
     with pytest.raises(KeyError):
         lazy["no-such-file.md"]
+
+
+def test_the_answer_ranking_cannot_lift_a_blank_form_back_to_the_lead(corpus_service: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = corpus_service
+    q = "南通市前瞻性技术创新专项项目推荐怎么报？"
+    rank = svc.composer._rank_for_answer
+
+    def forms_first(question: str, retrieved: Any, terms: Any = (), weights: Any = None) -> list[RetrievedClause]:
+        return sorted(rank(question, retrieved, terms, weights), key=lambda r: "汇总表" not in r.chunk.title)
+
+    monkeypatch.setattr(svc.composer, "_rank_for_answer", forms_first)
+    ranked = svc.ranked_clauses(q, svc.route(q, None), k=12)
+    assert any("汇总表" in r.chunk.title for r in ranked)  # a blank form is among the clauses
+    assert "汇总表" not in ranked[0].chunk.title
