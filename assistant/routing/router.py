@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.catalogue.registry import NoticeRecord
@@ -72,14 +73,25 @@ def region_words(region: str | None) -> list[str]:
         return []
     r = normalise(region)
     words = {r}
+    # a province name heading a city/new-area name ("河北雄安新区", "江苏省连云港市"): the gazetteer's provinces
+    for prefix in _province_prefixes():
+        if r.startswith(prefix) and len(r) > len(prefix) + 2:
+            rest = r[len(prefix):]
+            words.update((rest, _REGION_SUFFIX.sub("", rest)))
+            break
     stem = _REGION_SUFFIX.sub("", r)
-    for prefix in ("河北", "江苏"):  # a province name heading a city/new-area name
-        if stem.startswith(prefix) and len(stem) > len(prefix) + 1:
-            words.add(stem[len(prefix):])
-            words.add(r[len(prefix):])
     if len(stem) >= 2:
         words.add(stem)
-    return sorted(words, key=lambda w: (-len(w), w))
+    return sorted((w for w in words if len(w) >= 2), key=lambda w: (-len(w), w))
+
+
+@lru_cache(maxsize=1)
+def _province_prefixes() -> tuple[str, ...]:
+    """The provinces' names and their short forms (河北省, 河北 …), longest first."""
+    from assistant.eligibility.gazetteer import load_gazetteer
+
+    names = {n for p in load_gazetteer().provinces for n in (p, _REGION_SUFFIX.sub("", p)) if len(n) >= 2}
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 # a notice's own name this long, said whole by a question, names it outright (shorter ones are generic: 面上项目)

@@ -202,3 +202,15 @@ def test_a_question_saying_a_notice_s_own_name_whole_scores_it_above_notices_sha
     # said without the region that heads the name, the name is still said whole
     scores = router.scores("中小企业服务资源库入库需要满足什么条件？")
     assert scores["pool"] > 1.5 * scores.get("rules", 0.0)
+
+
+@pytest.mark.parametrize(("region", "words"), [
+    ("河北雄安新区", {"雄安新区", "雄安"}),
+    ("江苏省连云港市", {"连云港市", "连云港"}),
+    ("浙江省杭州市", {"杭州市", "杭州"}),
+])
+def test_a_region_headed_by_any_province_of_the_gazetteer_is_named_without_it(region: str, words: set[str]) -> None:
+    from assistant.routing.router import region_words
+
+    got = set(region_words(region))
+    assert words <= got and not any(w.startswith("省") for w in got)
